@@ -1,0 +1,7 @@
+"""tracegrad's engines: the scalar ``Value`` and the numpy ``Tensor`` on one graph core."""
+from autograd.gradcheck import gradcheck
+from autograd.graph import topo_sort
+from autograd.recording import enable_grad, is_grad_enabled, no_grad
+from autograd.value import Value
+
+__all__ = ["Value", "no_grad", "enable_grad", "is_grad_enabled", "gradcheck", "topo_sort"]

@@ -1,0 +1,1 @@
+"""Neural-network building blocks on tracegrad's engines."""

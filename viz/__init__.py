@@ -1,0 +1,1 @@
+"""Pictures of tracegrad graphs: diagrams, backward step-through, training plots."""
