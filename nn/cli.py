@@ -1,15 +1,19 @@
-"""The ``tracegrad`` command line."""
+"""The ``tracegrad`` command line: finds the subcommands in ``nn.commands``."""
 from __future__ import annotations
 
 import argparse
+import importlib
+import pkgutil
 from importlib.metadata import PackageNotFoundError, version
 from typing import Sequence
+
+import nn.commands
 
 
 def _version() -> str:
     try:
         return version("tracegrad")
-    except PackageNotFoundError:  # running from a source tree that is not installed
+    except PackageNotFoundError:  # a source tree that is not installed
         return "unknown"
 
 
@@ -19,7 +23,10 @@ def build_parser() -> argparse.ArgumentParser:
         description="An autograd engine that draws the chain rule.",
     )
     parser.add_argument("--version", action="version", version=f"tracegrad {_version()}")
-    parser.add_subparsers(dest="command", metavar="COMMAND")
+    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for info in sorted(pkgutil.iter_modules(nn.commands.__path__), key=lambda m: m.name):
+        module = importlib.import_module(f"nn.commands.{info.name}")
+        module.register(subparsers)  # each sets its handler with set_defaults(handler=...)
     return parser
 
 
@@ -29,7 +36,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command is None:
         parser.print_help()
         return 0
-    return args.handler(args)
+    return int(args.handler(args) or 0)
 
 
 if __name__ == "__main__":
