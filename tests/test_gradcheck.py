@@ -1,0 +1,42 @@
+"""gradcheck itself: it passes right gradients and catches wrong ones."""
+from __future__ import annotations
+
+import pytest
+
+from autograd import Value, gradcheck
+from autograd.value import _result
+
+
+def _wrong_square(x: Value) -> Value:
+    # A deliberately wrong local derivative (x instead of 2x).
+    return _result(x.data * x.data, (x,), (x.data,), "bad_square")
+
+
+def test_passes_and_reports_each_input():
+    x, y = Value(0.5, label="x"), Value(-1.5, label="y")
+    report = gradcheck(lambda a, b: a * b + a.exp(), [x, y])
+    assert [row.name for row in report] == ["x", "y"]
+    assert all(row.ok for row in report)
+    assert report[1].analytic == pytest.approx(0.5)
+    assert "x: analytic" in str(report)
+
+
+def test_a_wrong_derivative_is_caught_and_listed():
+    x, y = Value(1.5, label="x"), Value(2.0)
+    with pytest.raises(AssertionError) as info:
+        gradcheck(lambda a, b: _wrong_square(a) + b, [x, y])
+    message = str(info.value)
+    assert "1 of 2 inputs mismatch" in message
+    assert "x: analytic 1.5" in message and "numeric 3." in message
+    assert "input 1" not in message
+
+
+def test_inputs_are_restored_and_grads_left_clean():
+    x = Value(0.25)
+    gradcheck(lambda a: a.tanh(), [x])
+    assert x.data == 0.25 and x.grad == 0.0
+
+
+def test_needs_a_scalar_output_and_inputs():
+    with pytest.raises(ValueError, match="at least one input"):
+        gradcheck(lambda: Value(1.0), [])
