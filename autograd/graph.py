@@ -8,26 +8,37 @@ from __future__ import annotations
 
 from typing import Any
 
+# Stack marker: "every parent of the node below me has been emitted".
+_EMIT = object()
+
 
 def topo_sort(root: Any) -> list:
     """Return every node reachable from ``root``, each parent before its children.
 
-    A node is anything with a ``parents`` tuple. Repeated parents are visited once.
+    A node is anything with a ``parents`` tuple. Repeated parents are listed once.
     """
     order: list = []
-    visited: set[int] = set()
-    # Each stack entry is (node, its parents still to visit); a node is appended to
-    # ``order`` once that iterator is exhausted, i.e. after all its ancestors.
-    stack = [(root, iter(root.parents))]
-    visited.add(id(root))
+    seen: set[int] = set()
+    stack: list = [root]
+    # Bound methods as locals: this loop runs once per node on every backward().
+    push, pop, emit, mark = stack.append, stack.pop, order.append, seen.add
     while stack:
-        node, pending = stack[-1]
-        for parent in pending:
-            if id(parent) not in visited:
-                visited.add(id(parent))
-                stack.append((parent, iter(parent.parents)))
-                break
+        node = pop()
+        if node is _EMIT:
+            emit(pop())
+            continue
+        key = id(node)
+        if key in seen:
+            continue
+        mark(key)
+        parents = node.parents
+        if parents:
+            # The node waits under the marker until its parents, pushed above it,
+            # have been emitted. A parent already seen is already emitted: in a
+            # DAG it cannot still be waiting, as that would make it its own ancestor.
+            push(node)
+            push(_EMIT)
+            stack.extend(parents)
         else:
-            stack.pop()
-            order.append(node)
+            emit(node)
     return order
