@@ -1,0 +1,78 @@
+"""The IDX file format of MNIST: decode and validate, encode, and digest.
+
+An IDX file is a big-endian header (two zero bytes, a type code, the number of
+dimensions, then one uint32 per dimension) followed by the items. MNIST uses only
+unsigned bytes (type code 0x08): images are 3-D (count, rows, cols) and labels 1-D.
+"""
+from __future__ import annotations
+
+import gzip
+import hashlib
+import struct
+import zlib
+import numpy as np
+
+_UBYTE = 0x08
+_GZIP_MAGIC = b"\x1f\x8b"
+
+
+def _header(shape: tuple[int, ...]) -> bytes:
+    return struct.pack(f">BBBB{len(shape)}I", 0, 0, _UBYTE, len(shape), *shape)
+
+
+def encode_idx(array: np.ndarray) -> bytes:
+    """The IDX bytes of a uint8 array (what ``decode_idx`` reads back)."""
+    if not isinstance(array, np.ndarray) or array.dtype != np.uint8:
+        raise TypeError(f"encode_idx needs a uint8 numpy array, got {type(array).__name__} "
+                        f"of dtype {getattr(array, 'dtype', None)}; convert it with .astype(np.uint8)")
+    return _header(array.shape) + np.ascontiguousarray(array).tobytes()
+
+
+def idx_sha256(array: np.ndarray) -> str:
+    """SHA-256 of ``encode_idx(array)``, without building that 47 MB copy.
+
+    Every source (IDX files, the cache, the package index) ends as uint8 arrays, so
+    this one digest lets each of them be checked against the published digests of
+    the uncompressed MNIST files.
+    """
+    digest = hashlib.sha256(_header(array.shape))
+    digest.update(memoryview(np.ascontiguousarray(array)).cast("B"))
+    return digest.hexdigest()
+
+
+def decode_idx(data: bytes, name: str, ndim: int) -> np.ndarray:
+    """Parse uncompressed IDX bytes into a read-only uint8 array of ``ndim`` dimensions.
+
+    ``name`` is only used in error messages so they say which file is bad.
+    """
+    if len(data) < 4:
+        raise ValueError(f"{name}: truncated IDX file ({len(data)} bytes, the header alone "
+                         f"needs {4 + 4 * ndim}); download it again")
+    zero1, zero2, type_code, dims = data[0], data[1], data[2], data[3]
+    magic = int.from_bytes(data[:4], "big")
+    if zero1 or zero2 or type_code != _UBYTE or dims != ndim:
+        expected = (_UBYTE << 8) | ndim
+        raise ValueError(f"{name}: bad IDX magic number 0x{magic:08x}, expected 0x{expected:08x} "
+                         f"(unsigned bytes, {ndim}-D); is this the right file, and is it "
+                         f"decompressed correctly?")
+    header_size = 4 + 4 * ndim
+    if len(data) < header_size:
+        raise ValueError(f"{name}: truncated IDX header ({len(data)} of {header_size} bytes); "
+                         f"download it again")
+    shape = struct.unpack(f">{ndim}I", data[4:header_size])
+    expected_size = header_size + int(np.prod(shape, dtype=np.int64))
+    if len(data) != expected_size:
+        what = "truncated" if len(data) < expected_size else "has trailing bytes"
+        raise ValueError(f"{name}: {what}: the header says shape {shape}, i.e. {expected_size} "
+                         f"bytes, but the file has {len(data)}; download it again")
+    return np.frombuffer(data, dtype=np.uint8, offset=header_size).reshape(shape)
+
+
+def gunzip_if_needed(stored: bytes, name: str) -> bytes:
+    """Decompress gzip data; pass anything else through unchanged."""
+    if not stored.startswith(_GZIP_MAGIC):
+        return stored
+    try:
+        return gzip.decompress(stored)
+    except (EOFError, OSError, zlib.error) as err:  # truncated or corrupt gzip stream
+        raise ValueError(f"{name}: corrupt or truncated gzip data ({err}); download it again") from err

@@ -1,0 +1,81 @@
+"""Download a data set's four ``.gz`` IDX files from its public mirrors.
+
+Each file is tried on each mirror in turn. A mirror that cannot be reached, times
+out, or serves a file whose checksum is wrong is logged and skipped, so one bad
+mirror never stops the download. Files are kept in memory (MNIST is 11 MB gzipped)
+and only the verified result is cached, so no partial download is ever left on disk.
+"""
+from __future__ import annotations
+
+import hashlib
+import http.client
+import logging
+import urllib.error
+import urllib.request
+
+from nn.dataset_specs import DatasetSpec, FileSpec, Splits
+from nn.idx import decode_idx, gunzip_if_needed, idx_sha256
+from nn.idx_files import decode_idx_files
+
+logger = logging.getLogger("tracegrad.datasets")
+
+# Generous enough for a slow link, short enough that an unreachable mirror
+# (a blocked network, a dead host) costs seconds, not minutes.
+DEFAULT_TIMEOUT = 15.0
+_MAX_BYTES = 64 * 1024 * 1024  # far above any MNIST-style archive; stops a runaway response
+
+
+def _get(url: str, timeout: float) -> bytes:
+    request = urllib.request.Request(url, headers={"User-Agent": "tracegrad"})
+    with urllib.request.urlopen(request, timeout=timeout) as response:
+        data = response.read(_MAX_BYTES + 1)
+    if len(data) > _MAX_BYTES:
+        raise ValueError(f"response is larger than {_MAX_BYTES} bytes")
+    return data
+
+
+def download_from_mirrors(spec: DatasetSpec, mirrors: tuple[str, ...] | None = None,
+                          timeout: float = DEFAULT_TIMEOUT) -> Splits:
+    """Fetch and verify the four files; raise ConnectionError when no mirror serves one.
+
+    A file that downloads but fails its checksum or IDX checks counts as a failed
+    mirror, and the next mirror is tried.
+    """
+    mirrors = spec.mirrors if mirrors is None else mirrors
+    stored: list[bytes] = []
+    names: list[str] = []
+    for file_spec in spec.files:
+        failures = []
+        for base in mirrors:
+            url = base.rstrip("/") + "/" + file_spec.name + ".gz"
+            try:
+                blob = _get(url, timeout)
+                # Verify this one file now, so a corrupt copy sends us to the next mirror.
+                _verify_one(file_spec, blob, url)
+            except (urllib.error.URLError, http.client.HTTPException, OSError, ValueError) as err:
+                reason = getattr(err, "reason", None) or err
+                logger.info("%s: %s unavailable from %s (%s); trying the next mirror",
+                            spec.title, file_spec.name, base, reason)
+                failures.append(f"{url}: {reason}")
+                continue
+            stored.append(blob)
+            names.append(url)
+            break
+        else:
+            raise ConnectionError(f"no mirror served a valid {file_spec.name}.gz for {spec.title}:\n  "
+                                  + "\n  ".join(failures or ["no mirrors configured"]))
+    return decode_idx_files(spec, stored, names)
+
+
+def _verify_one(file_spec: FileSpec, blob: bytes, url: str) -> None:
+    """Accept a download whose archive or decompressed digest is the published one."""
+    archive = hashlib.sha256(blob).hexdigest()
+    if file_spec.archive_sha256 is not None and archive == file_spec.archive_sha256:
+        return
+    array = decode_idx(gunzip_if_needed(blob, url), url, file_spec.ndim)
+    if file_spec.raw_sha256 is not None and idx_sha256(array) == file_spec.raw_sha256:
+        return
+    if file_spec.archive_sha256 is None and file_spec.raw_sha256 is None:
+        return  # nothing published to compare with; the IDX structure was checked above
+    raise ValueError(f"checksum mismatch: SHA-256 {archive} is not the published "
+                     f"{file_spec.archive_sha256}")
