@@ -2,6 +2,7 @@
 from autograd.gradcheck import gradcheck
 from autograd.graph import topo_sort
 from autograd.recording import enable_grad, is_grad_enabled, no_grad
+from autograd.tensor import Tensor
 from autograd.value import Value
 
-__all__ = ["Value", "no_grad", "enable_grad", "is_grad_enabled", "gradcheck", "topo_sort"]
+__all__ = ["Value", "Tensor", "no_grad", "enable_grad", "is_grad_enabled", "gradcheck", "topo_sort"]

@@ -1,0 +1,606 @@
+"""The numpy engine: one array per node, on the same graph protocol as ``Value``.
+
+An op computes its result with numpy and records, per parent, a vector-Jacobian
+rule (``g -> parent's contribution``) taken from the table in
+``autograd.tensor_ops`` / ``autograd.tensor_softmax``. ``backward()`` walks the one
+topological sort from ``autograd.graph`` and applies those rules; it also sums each
+contribution back to its parent's shape (broadcasting) and dtype.
+
+Grad semantics: ``grad`` reads as zeros of ``data``'s shape and dtype until a
+gradient arrives (the zeros are allocated on first read and kept, so in-place
+edits of ``t.grad`` stick). Setting ``t.grad = None`` (or ``zero_grad()``) resets
+it. Leaves accumulate across ``backward()`` calls, in place, like PyTorch.
+"""
+from __future__ import annotations
+
+import numbers
+from typing import Any, Iterator, Sequence, Union
+
+import numpy as np
+
+from autograd import tensor_ops as ops
+from autograd import tensor_softmax as softmax_ops
+from autograd.graph import topo_sort
+from autograd.recording import state
+
+ArrayLike = Union["Tensor", np.ndarray, float, int, Sequence]
+_new = object.__new__
+_SUPPORTED_KINDS = "biuf"  # bool, signed/unsigned int, float
+
+
+def _as_array(data: Any, where: str) -> np.ndarray:
+    """``data`` as an ndarray of a supported dtype, without copying when it already is one."""
+    if isinstance(data, Tensor):
+        arr = data.data
+    elif isinstance(data, np.ndarray):
+        arr = data
+    elif isinstance(data, (numbers.Number, np.generic, list, tuple)):
+        arr = np.asarray(data)
+    else:
+        raise TypeError(f"{where}: expected a numpy array, a number or a (nested) list of "
+                        f"numbers, got {type(data).__name__}")
+    if arr.dtype.kind not in _SUPPORTED_KINDS:
+        hint = ("complex numbers are not supported" if arr.dtype.kind == "c" else
+                "pass numbers, for example np.asarray(values, dtype=np.float32)")
+        raise TypeError(f"{where}: unsupported dtype {arr.dtype}; {hint}")
+    return arr
+
+
+def _leaf(data: np.ndarray) -> Tensor:
+    """A node with no graph: an op's result under no_grad(), or a constant operand."""
+    out = _new(Tensor)
+    out.data = data
+    out._grad = None
+    out.parents = ()
+    out.local_grads = ()
+    out.op = ""
+    out.label = None
+    out.scope = state.scope
+    out.requires_grad = False
+    return out
+
+
+def _result(data: Any, parents: tuple, vjps: Sequence, op: str) -> Tensor:
+    """An op's output: records parents and rules only if some parent requires grad."""
+    if type(data) is not np.ndarray:
+        data = np.asarray(data)  # numpy returns scalars, not 0-d arrays, from reductions
+    if state.enabled:
+        for parent in parents:
+            if parent.requires_grad:
+                out = _new(Tensor)
+                out.data = data
+                out._grad = None
+                out.parents = parents
+                out.local_grads = tuple(v if p.requires_grad else None
+                                        for p, v in zip(parents, vjps))
+                out.op = op
+                out.label = None
+                out.scope = state.scope
+                out.requires_grad = True
+                return out
+    return _leaf(data)
+
+
+def _lift(x: Any, like: Tensor, op: str) -> Tensor:
+    """An operand as a Tensor; numbers and arrays become constant leaves (drawn in diagrams).
+
+    Python numbers are "weak" as in numpy 2 (float32 + 0.5 stays float32). A numpy
+    scalar or 0-d array is cast to a float tensor's dtype too, so it never upcasts it.
+    """
+    if isinstance(x, Tensor):
+        return x
+    if isinstance(x, bool) or isinstance(x, np.bool_):
+        raise TypeError(f"{op}: got a bool ({x!r}); pass 1.0 or 0.0 if you mean a number")
+    if type(x) is float or type(x) is int:
+        return _leaf(np.asarray(x, dtype=np.result_type(like.data, x)))
+    if isinstance(x, (np.ndarray, np.generic, list, tuple, numbers.Number)):
+        arr = _as_array(x, op)
+        if arr.ndim == 0 and arr.dtype.kind == "f" and like.data.dtype.kind == "f":
+            arr = arr.astype(like.data.dtype, copy=False)
+        return _leaf(arr)
+    raise TypeError(f"{op}: unsupported operand of type {type(x).__name__}; expected a Tensor, "
+                    "a number or a numpy array")
+
+
+def _binary(op: str, rule, a: Tensor, b: Tensor) -> Tensor:
+    da, db = a.data, b.data
+    if da.dtype != db.dtype and da.dtype.kind == "f" and db.dtype.kind == "f":
+        # Like PyTorch, a 0-d float operand takes the other's float dtype (no upcast).
+        if db.ndim == 0 and da.ndim:
+            db = db.astype(da.dtype)
+        elif da.ndim == 0 and db.ndim:
+            da = da.astype(db.dtype)
+    try:
+        out, vjp_a, vjp_b = rule(da, db)
+    except ValueError:
+        _explain_shapes(op, da.shape, db.shape)
+        raise
+    return _result(out, (a, b), (vjp_a, vjp_b), op)
+
+
+def _explain_shapes(op: str, sa: tuple, sb: tuple) -> None:
+    """Turn numpy's shape errors into ones that name the op and both shapes."""
+    if op != "matmul":
+        try:
+            np.broadcast_shapes(sa, sb)
+        except ValueError:
+            raise ValueError(f"{op}: shapes {sa} and {sb} cannot be broadcast together; "
+                             "each trailing dimension must match or be 1") from None
+        return
+    if not sa or not sb:
+        raise ValueError(f"matmul: shapes {sa} and {sb}: both operands need at least one "
+                         "dimension; use * to multiply by a scalar") from None
+    ka, kb = sa[-1], (sb[-2] if len(sb) > 1 else sb[0])
+    if ka != kb:
+        raise ValueError(f"matmul: shapes {sa} and {sb} do not align ({ka} != {kb}): the last "
+                         "axis of the first must equal the first of the last two of the second"
+                         ) from None
+    try:
+        np.broadcast_shapes(sa[:-2], sb[:-2])
+    except ValueError:
+        raise ValueError(f"matmul: shapes {sa} and {sb}: the batch dimensions {sa[:-2]} and "
+                         f"{sb[:-2]} cannot be broadcast together") from None
+
+
+def _unary(op: str, rule, x: Tensor, *args: Any) -> Tensor:
+    out, vjp = rule(x.data, *args)
+    return _result(out, (x,), (vjp,), op)
+
+
+def _axes(axis: Any, shape: tuple, op: str) -> tuple | None:
+    """Normalise ``axis`` (int, tuple of ints or None) to sorted non-negative ints."""
+    if axis is None:
+        return None
+    items = axis if isinstance(axis, tuple) else (axis,)
+    ndim, out = len(shape), []
+    for ax in items:
+        if isinstance(ax, (bool, np.bool_)) or not isinstance(ax, (int, np.integer)):
+            raise TypeError(f"{op}: axis must be an int, a tuple of ints or None, got {axis!r}")
+        if not -ndim <= ax < ndim:
+            raise ValueError(f"{op}: axis {int(ax)} is out of range for shape {shape} "
+                             f"({ndim} dimensions)")
+        out.append(int(ax) % ndim)
+    if len(set(out)) != len(out):
+        raise ValueError(f"{op}: axis {axis!r} repeats an axis")
+    return tuple(sorted(out))
+
+
+def _reduced(shape: tuple, axes: tuple | None, op: str) -> None:
+    """Refuse a reduction over zero elements where numpy would give nan or fail."""
+    if any(shape[i] == 0 for i in (range(len(shape)) if axes is None else axes)):
+        raise ValueError(f"{op}: cannot reduce over an empty axis of shape {shape}")
+
+
+def _is_basic(index: Any) -> bool:
+    """True for ints, slices, None and Ellipsis only: numpy's basic indexing (a view)."""
+    items = index if isinstance(index, tuple) else (index,)
+    return all(item is None or item is Ellipsis or isinstance(item, slice) or
+               (isinstance(item, (int, np.integer)) and not isinstance(item, (bool, np.bool_)))
+               for item in items)
+
+
+def _sum_to(g: np.ndarray, shape: tuple) -> np.ndarray:
+    """Sum a broadcast gradient back to ``shape`` (leading axes, then axes of size 1)."""
+    lead = g.ndim - len(shape)
+    if lead < 0:
+        raise ValueError(f"backward: a gradient of shape {g.shape} cannot be summed to "
+                         f"shape {shape}")
+    if lead:
+        g = g.sum(axis=tuple(range(lead)))
+    ones = tuple(i for i, n in enumerate(shape) if n == 1 and g.shape[i] != 1)
+    if ones:
+        g = g.sum(axis=ones, keepdims=True)
+    return np.asarray(g)
+
+
+class Tensor:
+    """A node holding a numpy array; ops on it build the graph ``backward()`` walks.
+
+    >>> x = Tensor(np.ones((2, 3), np.float32), requires_grad=True)
+    >>> (x * 2).sum().backward(); x.grad.tolist()
+    [[2.0, 2.0, 2.0], [2.0, 2.0, 2.0]]
+    """
+
+    __slots__ = ("data", "_grad", "parents", "local_grads", "op", "label", "scope",
+                 "requires_grad", "__weakref__")
+    is_parameter = False  # nn.Parameter sets this; viz styles parameters apart
+    __array_ufunc__ = None  # ndarray + Tensor defers to Tensor.__radd__, never an object array
+
+    data: np.ndarray
+    parents: tuple
+    local_grads: tuple
+    op: str
+    label: str | None
+    scope: str | None
+    requires_grad: bool
+
+    def __init__(self, data: ArrayLike, requires_grad: bool = False,
+                 label: str | None = None) -> None:
+        arr = _as_array(data, "Tensor")  # no copy when data is already an ndarray
+        if not isinstance(requires_grad, (bool, np.bool_)):
+            raise TypeError(f"Tensor: requires_grad must be True or False, got {requires_grad!r}")
+        if requires_grad and arr.dtype.kind != "f":
+            raise TypeError(f"Tensor: only floating-point tensors can require grad, got dtype "
+                            f"{arr.dtype}; convert first, e.g. Tensor(x.astype(np.float32), "
+                            "requires_grad=True)")
+        if label is not None and not isinstance(label, str):
+            raise TypeError(f"Tensor: label must be a str, got {type(label).__name__}")
+        self.data = arr
+        self._grad = None
+        self.parents = ()
+        self.local_grads = ()
+        self.op = ""
+        self.label = label
+        self.scope = state.scope
+        self.requires_grad = bool(requires_grad)
+
+    # ---- gradient storage -----------------------------------------------------------------
+    @property
+    def grad(self) -> np.ndarray:
+        """∂root/∂self after ``backward()``; zeros of ``data``'s shape and dtype before it."""
+        g = self._grad
+        if g is None:
+            g = self._grad = np.zeros_like(self.data)
+        return g
+
+    @grad.setter
+    def grad(self, value: ArrayLike | None) -> None:
+        if value is None:
+            self._grad = None
+            return
+        arr = np.array(value.data if isinstance(value, Tensor) else value, dtype=self.data.dtype)
+        if arr.shape != self.data.shape:
+            raise ValueError(f"grad: an array of shape {arr.shape} cannot be the gradient of a "
+                             f"tensor of shape {self.data.shape}; the shapes must match")
+        self._grad = arr  # a copy we own, so backward may accumulate into it in place
+
+    def requires_grad_(self, requires_grad: bool = True) -> Tensor:
+        """Turn gradient tracking on or off for this leaf, in place; returns self."""
+        if self.parents:
+            raise ValueError("requires_grad_: only leaves can change requires_grad; "
+                             "use .detach() to cut a result from its graph")
+        if requires_grad and self.data.dtype.kind != "f":
+            raise TypeError(f"requires_grad_: only floating-point tensors can require grad, "
+                            f"got dtype {self.data.dtype}")
+        self.requires_grad = bool(requires_grad)
+        return self
+
+    # ---- arithmetic (rules in autograd.tensor_ops) -------------------------------------------
+    def __add__(self, other: ArrayLike) -> Tensor:
+        return _binary("+", ops.add, self, _lift(other, self, "+"))
+
+    def __radd__(self, other: ArrayLike) -> Tensor:
+        return _binary("+", ops.add, _lift(other, self, "+"), self)
+
+    def __sub__(self, other: ArrayLike) -> Tensor:
+        return _binary("-", ops.sub, self, _lift(other, self, "-"))
+
+    def __rsub__(self, other: ArrayLike) -> Tensor:
+        return _binary("-", ops.sub, _lift(other, self, "-"), self)
+
+    def __mul__(self, other: ArrayLike) -> Tensor:
+        return _binary("*", ops.mul, self, _lift(other, self, "*"))
+
+    def __rmul__(self, other: ArrayLike) -> Tensor:
+        return _binary("*", ops.mul, _lift(other, self, "*"), self)
+
+    def __truediv__(self, other: ArrayLike) -> Tensor:
+        return _binary("/", ops.div, self, _lift(other, self, "/"))
+
+    def __rtruediv__(self, other: ArrayLike) -> Tensor:
+        return _binary("/", ops.div, _lift(other, self, "/"), self)
+
+    def __pow__(self, exponent: ArrayLike) -> Tensor:
+        if isinstance(exponent, (bool, np.bool_)):
+            raise TypeError(f"**: got a bool exponent ({exponent!r}); pass a number")
+        if isinstance(exponent, (int, float, np.integer, np.floating)) or (
+                isinstance(exponent, np.ndarray) and exponent.ndim == 0
+                and exponent.dtype.kind in "iuf"):
+            p = float(exponent)
+            return _unary(f"**{p:g}", ops.pow_const, self, p)
+        return _binary("**", ops.pow_tensor, self, _lift(exponent, self, "**"))
+
+    def __rpow__(self, base: ArrayLike) -> Tensor:
+        return _binary("**", ops.pow_tensor, _lift(base, self, "**"), self)
+
+    def __neg__(self) -> Tensor:
+        return _unary("neg", ops.neg, self)
+
+    def __pos__(self) -> Tensor:
+        return self
+
+    def __matmul__(self, other: ArrayLike) -> Tensor:
+        return _binary("matmul", ops.matmul, self, _lift(other, self, "matmul"))
+
+    def __rmatmul__(self, other: ArrayLike) -> Tensor:
+        return _binary("matmul", ops.matmul, _lift(other, self, "matmul"), self)
+
+    def matmul(self, other: ArrayLike) -> Tensor:
+        """``self @ other`` with numpy's rules for 1-D, 2-D and batched operands."""
+        return self @ other
+
+    # ---- elementwise functions ------------------------------------------------------------
+    def exp(self) -> Tensor:
+        return _unary("exp", ops.exp, self)
+
+    def log(self) -> Tensor:
+        return _unary("log", ops.log, self)
+
+    def sqrt(self) -> Tensor:
+        return _unary("sqrt", ops.sqrt, self)
+
+    def tanh(self) -> Tensor:
+        return _unary("tanh", ops.tanh, self)
+
+    def sigmoid(self) -> Tensor:
+        return _unary("sigmoid", ops.sigmoid, self)
+
+    def relu(self) -> Tensor:
+        return _unary("relu", ops.relu, self)
+
+    def __abs__(self) -> Tensor:
+        return _unary("abs", ops.abs_, self)
+
+    def abs(self) -> Tensor:
+        return _unary("abs", ops.abs_, self)
+
+    def clip(self, low: float | None = None, high: float | None = None) -> Tensor:
+        """Limit values to ``[low, high]``; the gradient passes where low <= x <= high."""
+        for name, bound in (("low", low), ("high", high)):
+            if bound is not None and (isinstance(bound, (bool, np.bool_)) or
+                                      not isinstance(bound, (numbers.Real, np.number))):
+                raise TypeError(f"clip: {name} must be a number or None, got {bound!r}")
+        if low is None and high is None:
+            raise ValueError("clip: give low, high or both")
+        if low is not None and high is not None and low > high:
+            raise ValueError(f"clip: low ({low}) must not exceed high ({high})")
+        return _unary("clip", ops.clip, self, low, high)
+
+    def astype(self, dtype: Any) -> Tensor:
+        """A copy converted to ``dtype``; the gradient is converted back."""
+        dtype = np.dtype(dtype)
+        if dtype.kind not in _SUPPORTED_KINDS:
+            raise TypeError(f"astype: unsupported dtype {dtype}")
+        return _unary("astype", ops.astype, self, dtype)
+
+    # ---- reductions -----------------------------------------------------------------------
+    def sum(self, axis: int | tuple | None = None, keepdims: bool = False) -> Tensor:
+        return _unary("sum", ops.sum_, self, _axes(axis, self.data.shape, "sum"), keepdims)
+
+    def mean(self, axis: int | tuple | None = None, keepdims: bool = False) -> Tensor:
+        axes = _axes(axis, self.data.shape, "mean")
+        _reduced(self.data.shape, axes, "mean")
+        return _unary("mean", ops.mean, self, axes, keepdims)
+
+    def max(self, axis: int | tuple | None = None, keepdims: bool = False) -> Tensor:
+        """Maximum over ``axis``; tied maxima share the gradient evenly (like ``torch.amax``)."""
+        axes = _axes(axis, self.data.shape, "max")
+        _reduced(self.data.shape, axes, "max")
+        return _unary("max", ops.max_, self, axes, keepdims)
+
+    # ---- shape ----------------------------------------------------------------------------
+    def reshape(self, *shape: int | Sequence[int]) -> Tensor:
+        if len(shape) == 1 and isinstance(shape[0], (tuple, list)):
+            shape = tuple(shape[0])
+        if not all(isinstance(n, (int, np.integer)) and not isinstance(n, bool) for n in shape):
+            raise TypeError(f"reshape: the shape must be ints, got {shape!r}")
+        try:
+            return _unary("reshape", ops.reshape, self, tuple(int(n) for n in shape))
+        except ValueError:
+            raise ValueError(f"reshape: cannot reshape shape {self.data.shape} "
+                             f"({self.data.size} elements) into {shape}") from None
+
+    def transpose(self, *axes: int) -> Tensor:
+        """Permute axes (reverse them when none are given), as ``np.transpose``."""
+        if len(axes) == 1 and isinstance(axes[0], (tuple, list)):
+            axes = tuple(axes[0])
+        ndim = self.data.ndim
+        if not axes:
+            axes = tuple(range(ndim - 1, -1, -1))
+        normal = _axes(tuple(axes), self.data.shape, "transpose") if len(axes) == ndim else None
+        if normal is None or len(normal) != ndim:
+            raise ValueError(f"transpose: axes {axes} are not a permutation of the "
+                             f"{ndim} axes of shape {self.data.shape}")
+        return _unary("transpose", ops.transpose, self, tuple(int(a) % ndim for a in axes))
+
+    @property
+    def T(self) -> Tensor:
+        return self.transpose()
+
+    def __getitem__(self, index: Any) -> Tensor:
+        if isinstance(index, Tensor):
+            index = index.data
+        elif isinstance(index, tuple):
+            index = tuple(i.data if isinstance(i, Tensor) else i for i in index)
+        try:
+            return _unary("getitem", ops.getitem, self, index, _is_basic(index))
+        except IndexError as err:
+            raise IndexError(f"getitem: index {index!r} is invalid for shape "
+                             f"{self.data.shape}: {err}") from None
+
+    # ---- softmax family (rules in autograd.tensor_softmax) ----------------------------------
+    def softmax(self, axis: int = -1) -> Tensor:
+        return _unary("softmax", softmax_ops.softmax, self, self._one_axis(axis, "softmax"))
+
+    def log_softmax(self, axis: int = -1) -> Tensor:
+        return _unary("log_softmax", softmax_ops.log_softmax, self,
+                      self._one_axis(axis, "log_softmax"))
+
+    def _one_axis(self, axis: int, op: str) -> int:
+        if isinstance(axis, tuple):
+            raise TypeError(f"{op}: axis must be one int, got {axis!r}")
+        (ax,) = _axes(axis, self.data.shape, op)
+        _reduced(self.data.shape, (ax,), op)
+        return ax
+
+    def cross_entropy(self, labels: ArrayLike) -> Tensor:
+        """Mean softmax cross-entropy of logits ``self`` (N, C) against integer ``labels`` (N,).
+
+        Fused through log-sum-exp: finite for any finite logits. A single sample may be
+        given as logits (C,) with a scalar label.
+        """
+        if self.data.dtype.kind != "f":
+            raise TypeError(f"cross_entropy: logits must be floating point, got {self.data.dtype}")
+        target = labels if isinstance(labels, Tensor) else _leaf(_as_array(labels, "cross_entropy"))
+        y = target.data
+        if y.dtype.kind not in "iu":
+            raise TypeError(f"cross_entropy: labels must be integer class indices, got dtype "
+                            f"{y.dtype}; for one-hot targets pass labels.argmax(axis=1)")
+        logits = self
+        if self.data.ndim == 1 and y.ndim == 0:
+            logits, target = self.reshape(1, -1), _leaf(y.reshape(1))
+            y = target.data
+        if logits.data.ndim != 2:
+            raise ValueError(f"cross_entropy: logits must have shape (N, C), or (C,) with one "
+                             f"label, got shape {self.data.shape}")
+        n, c = logits.data.shape
+        if y.shape != (n,):
+            raise ValueError(f"cross_entropy: labels of shape {y.shape} do not match logits of "
+                             f"shape {logits.data.shape}; expected labels of shape ({n},)")
+        if n == 0 or c == 0:
+            raise ValueError(f"cross_entropy: logits of shape {logits.data.shape} are empty; "
+                             "the loss needs at least one sample and one class")
+        bad = (y < 0) | (y >= c)
+        if bad.any():
+            i = int(np.argmax(bad))
+            raise ValueError(f"cross_entropy: label {int(y[i])} at index {i} is out of range "
+                             f"for {c} classes (valid labels are 0..{c - 1})")
+        out, vjp, _ = softmax_ops.cross_entropy(logits.data, y)
+        return _result(out, (logits, target), (vjp, None), "cross_entropy")
+
+    # ---- the chain rule -------------------------------------------------------------------
+    def backward(self, grad: ArrayLike | None = None) -> None:
+        """Fill ``grad`` of every node in this graph with ∂self/∂node.
+
+        Non-leaf grads are reset first; leaves that require grad accumulate across calls
+        until ``zero_grad()``, as in PyTorch. A tensor with more than one element needs
+        ``grad=`` (the upstream gradient, same shape).
+        """
+        if not self.requires_grad:
+            raise ValueError("backward: this tensor does not require grad, so it has no graph; "
+                             "create its inputs with requires_grad=True (outside no_grad())")
+        root = self.data
+        if grad is None:
+            if root.size != 1:
+                raise ValueError(f"backward: grad can be implied only for a tensor with one "
+                                 f"element, this one has shape {root.shape}; pass grad= (an "
+                                 "array of that shape) or reduce it first, e.g. .sum()")
+            seed = np.ones_like(root)
+        else:
+            seed = np.array(_as_array(grad, "backward"), dtype=root.dtype)
+            if seed.shape != root.shape:
+                raise ValueError(f"backward: grad has shape {seed.shape} but the tensor has "
+                                 f"shape {root.shape}; they must match")
+        if not np.isfinite(root).all():
+            raise ValueError("backward: the root is not finite (nan or inf); an op upstream "
+                             "overflowed or received nan input, so gradients would be garbage")
+        topo = topo_sort(self)
+        owned = set()  # ids of nodes whose grad array no other node or caller shares
+        for node in topo:
+            if node.parents:
+                node._grad = None
+            elif node._grad is not None:
+                owned.add(id(node))
+        if self._grad is None:
+            self._grad = seed
+            owned.add(id(self))
+        else:
+            self._grad += seed
+        for node in reversed(topo):
+            g = node._grad
+            if g is None or not node.parents:
+                continue
+            for parent, vjp in zip(node.parents, node.local_grads):
+                if vjp is None:
+                    continue
+                c = vjp(g)
+                if type(c) is not np.ndarray:
+                    c = np.asarray(c)
+                pdata = parent.data
+                if c.shape != pdata.shape:
+                    c = _sum_to(c, pdata.shape)
+                if c.dtype != pdata.dtype:
+                    c = c.astype(pdata.dtype)
+                current = parent._grad
+                if current is None:
+                    parent._grad = c  # no copy: c may be g itself or a view of it
+                    if c is not g and c.base is None:
+                        owned.add(id(parent))
+                elif id(parent) in owned:
+                    current += c
+                else:
+                    parent._grad = current + c
+                    owned.add(id(parent))
+        for node in topo:  # leaves keep their grads: give each its own writable array
+            if not node.parents and node._grad is not None and id(node) not in owned:
+                node._grad = node._grad.copy()
+
+    def zero_grad(self) -> None:
+        """Reset ``grad`` (to zeros on the next read) on every node of this graph."""
+        for node in topo_sort(self):
+            node._grad = None
+
+    # ---- conveniences ---------------------------------------------------------------------
+    @property
+    def shape(self) -> tuple:
+        return self.data.shape
+
+    @property
+    def dtype(self) -> np.dtype:
+        return self.data.dtype
+
+    @property
+    def ndim(self) -> int:
+        return self.data.ndim
+
+    @property
+    def size(self) -> int:
+        return self.data.size
+
+    def numpy(self) -> np.ndarray:
+        """The data array itself (shared, not copied), like ``torch.Tensor.numpy``."""
+        return self.data
+
+    def __array__(self, dtype: Any = None, copy: Any = None) -> np.ndarray:
+        return self.data if dtype is None else self.data.astype(dtype, copy=False)
+
+    def detach(self) -> Tensor:
+        """A leaf sharing this tensor's data, cut from the graph."""
+        return _leaf(self.data)
+
+    def item(self) -> float | int | bool:
+        if self.data.size != 1:
+            raise ValueError(f"item: only a tensor with one element converts to a Python "
+                             f"number, this one has shape {self.data.shape}")
+        return self.data.item()
+
+    def __float__(self) -> float:
+        return float(self.item())
+
+    def __len__(self) -> int:
+        if self.data.ndim == 0:
+            raise TypeError("len() of a 0-d tensor")
+        return len(self.data)
+
+    def __iter__(self) -> Iterator[Tensor]:
+        if self.data.ndim == 0:
+            raise TypeError("iteration over a 0-d tensor")
+        return (self[i] for i in range(len(self.data)))
+
+    def __bool__(self) -> bool:
+        if self.data.size != 1:
+            raise ValueError(f"the truth value of a tensor of shape {self.data.shape} is "
+                             "ambiguous; use .data.any() or .data.all()")
+        return bool(self.data)
+
+    def __repr__(self) -> str:
+        body = np.array2string(self.data, separator=", ", threshold=8, edgeitems=2,
+                               precision=4, prefix="Tensor(")
+        parts = [body, f"shape={self.data.shape}", f"dtype={self.data.dtype}"]
+        if self.label is not None:
+            parts.append(f"label={self.label!r}")
+        if self.op:
+            parts.append(f"op={self.op!r}")
+        if self.requires_grad:
+            parts.append("requires_grad=True")
+        return f"Tensor({', '.join(parts)})"
