@@ -1,1 +1,5 @@
 """Pictures of tracegrad graphs: diagrams, backward step-through, training plots."""
+from viz.draw import draw
+from viz.render import Diagram, GraphvizNotFoundError
+
+__all__ = ["draw", "Diagram", "GraphvizNotFoundError"]

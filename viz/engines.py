@@ -1,0 +1,21 @@
+"""Which node-text module draws a graph: scalar ``Value`` or numpy ``Tensor``.
+
+Both modules answer the same questions (kind, node rows, edge lines, contributions),
+so the diagram, step-through and explain code never branch on the engine.
+"""
+from __future__ import annotations
+
+from types import ModuleType
+
+from autograd.value import Value
+from viz import value_nodes
+
+
+def engine_for(root: object, caller: str) -> ModuleType:
+    """Return the node-text module for ``root``'s engine; refuse anything that is not a node."""
+    if isinstance(root, Value):
+        return value_nodes
+    raise TypeError(
+        f"{caller}: expected an autograd Value or Tensor (the root of a graph), "
+        f"got {type(root).__name__}; build an expression first, e.g. c = a * b"
+    )

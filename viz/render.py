@@ -1,0 +1,46 @@
+"""The diagram type ``viz`` returns: a ``graphviz.Digraph`` that explains a missing ``dot``.
+
+Building a diagram is pure Python; only rendering (``render``, ``pipe``, inline display
+in Jupyter) runs Graphviz's ``dot`` program. graphviz's own error for a missing ``dot``
+only says it failed to execute it, so it is replaced by one that says how to install it.
+"""
+from __future__ import annotations
+
+import graphviz
+
+INSTALL_HINT = (
+    "Graphviz's 'dot' program was not found on PATH, so the diagram cannot be rendered. "
+    "Install Graphviz (the system package, not only the Python one): "
+    "Debian/Ubuntu: sudo apt-get install graphviz; "
+    "macOS: brew install graphviz; "
+    "conda: conda install -c conda-forge graphviz. "
+    "The diagram itself was built without it: its DOT text is in .source, "
+    "which you can save or paste into any Graphviz viewer."
+)
+
+
+class GraphvizNotFoundError(graphviz.ExecutableNotFound):
+    """Raised when a diagram is rendered on a machine without Graphviz's ``dot``.
+
+    It subclasses graphviz's own ``ExecutableNotFound`` (a ``RuntimeError``), so code
+    that already catches that keeps working.
+    """
+
+    def __init__(self, message: str = INSTALL_HINT) -> None:
+        RuntimeError.__init__(self, message)
+
+
+class Diagram(graphviz.Digraph):
+    """A ``graphviz.Digraph`` whose rendering errors say how to install Graphviz."""
+
+    def render(self, *args, **kwargs) -> str:
+        try:
+            return super().render(*args, **kwargs)
+        except graphviz.ExecutableNotFound as error:
+            raise GraphvizNotFoundError() from error
+
+    def pipe(self, *args, **kwargs):
+        try:
+            return super().pipe(*args, **kwargs)
+        except graphviz.ExecutableNotFound as error:
+            raise GraphvizNotFoundError() from error

@@ -1,0 +1,61 @@
+"""What a scalar ``Value`` node and its edges say in a diagram.
+
+A node shows its name (with the formula that made it), data and grad. An edge
+parent → child shows the local derivative ∂child/∂parent and the contribution it
+sends back, local × child.grad, which backward() adds into parent.grad.
+"""
+from __future__ import annotations
+
+from viz.labels import escape, fmt
+
+PREFIX = "v"  # unlabelled nodes are named v1, v2, ...
+
+
+def kind(node) -> str:
+    """'param', 'input' (named leaf), 'const' (unnamed leaf) or 'op'."""
+    if node.is_parameter:
+        return "param"
+    if not node.parents:
+        return "input" if node.label else "const"
+    return "op"
+
+
+def contributions(node, grad: float) -> list[float]:
+    """What processing ``node`` sends to each parent: local × upstream, as backward does."""
+    return [local * grad for local in node.local_grads]
+
+
+def zero(node) -> float:
+    return 0.0
+
+
+def node_rows(node, grad: float | None, precision: int, show_grad: bool) -> list[tuple[str, str]]:
+    """The (name, value) rows under the title; ``grad`` None means not reached yet."""
+    rows = [("data", fmt(node.data, precision))]
+    if show_grad:
+        rows.append(("grad", "?" if grad is None else fmt(grad, precision)))
+    return rows
+
+
+def edge_lines(child, index: int, child_name: str, parent_name: str, child_grad: float | None,
+               precision: int, show_local: bool, show_grad: bool) -> list[tuple[str, bool]]:
+    """Lines of the label on the edge from ``child.parents[index]`` to ``child``.
+
+    Each line is (escaped HTML text, is_contribution). ``child_grad`` None means the
+    contribution has not been sent yet (step-through), so only the local part shows.
+    """
+    local = child.local_grads[index]
+    lines = []
+    if show_local:
+        lines.append((f"∂{escape(child_name)}/∂{escape(parent_name)} = {fmt(local, precision)}", False))
+    if show_grad and child_grad is not None:
+        sent = fmt(local * child_grad, precision)
+        lines.append((f"{fmt(local, precision)} × {fmt(child_grad, precision)} = {sent}", True))
+    return lines
+
+
+def const_name(node) -> str | None:
+    """A plain number in an expression is named by its value (``2``), not ``v7``."""
+    if node.parents or node.label or node.is_parameter:
+        return None
+    return f"{node.data:g}"
