@@ -59,3 +59,24 @@ def const_name(node) -> str | None:
     if node.parents or node.label or node.is_parameter:
         return None
     return f"{node.data:g}"
+
+
+def explain_seed(root, name: str) -> str:
+    return f"{name}.grad = {1.0!r}   (the seed: ∂{name}/∂{name} = 1)"
+
+
+def explain_sum(node, name: str, uses: list[tuple], names: dict[int, str]) -> str:
+    """``a.grad = ∂c/∂a·c.grad + ... = (l)(g) + ... = total``, summed as backward sums."""
+    symbols, numbers = [], []
+    total = 0.0
+    for child, index in uses:
+        child_name = names[id(child)]
+        local = child.local_grads[index]
+        symbols.append(f"∂{child_name}/∂{name}·{child_name}.grad")
+        numbers.append(f"({local!r})({child.grad!r})")
+        total += local * child.grad
+    text = f"{name}.grad = {' + '.join(symbols)} = {' + '.join(numbers)} = {total!r}"
+    if total != node.grad:
+        text += (f"   (note: {name}.grad holds {node.grad!r}: a leaf keeps summing over "
+                 "backward() calls until zero_grad(), or backward() last ran from another root)")
+    return text
