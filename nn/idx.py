@@ -36,7 +36,7 @@ def idx_sha256(array: np.ndarray) -> str:
     the uncompressed MNIST files.
     """
     digest = hashlib.sha256(_header(array.shape))
-    digest.update(memoryview(np.ascontiguousarray(array)).cast("B"))
+    digest.update(np.ascontiguousarray(array).reshape(-1))
     return digest.hexdigest()
 
 

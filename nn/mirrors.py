@@ -53,7 +53,10 @@ def download_from_mirrors(spec: DatasetSpec, mirrors: tuple[str, ...] | None = N
                 # Verify this one file now, so a corrupt copy sends us to the next mirror.
                 _verify_one(file_spec, blob, url)
             except (urllib.error.URLError, http.client.HTTPException, OSError, ValueError) as err:
-                reason = getattr(err, "reason", None) or err
+                if isinstance(err, urllib.error.HTTPError):
+                    reason = f"HTTP {err.code} {err.reason}"
+                else:
+                    reason = getattr(err, "reason", None) or err
                 logger.info("%s: %s unavailable from %s (%s); trying the next mirror",
                             spec.title, file_spec.name, base, reason)
                 failures.append(f"{url}: {reason}")
