@@ -1,0 +1,188 @@
+"""Losses, activations and metrics as functions of Tensors (PyTorch's ``nn.functional``).
+
+Losses take ``reduction="mean" | "sum" | "none"`` like PyTorch's. Every shape
+mismatch names both shapes.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from autograd.tensor import Tensor
+
+REDUCTIONS = ("mean", "sum", "none")
+
+
+def _tensor(x: Any, name: str, where: str) -> Tensor:
+    if isinstance(x, Tensor):
+        return x
+    if isinstance(x, np.ndarray):
+        return Tensor(x)
+    raise TypeError(f"{where}: {name} must be a Tensor (or a numpy array), got {type(x).__name__}")
+
+
+def _array(x: Any, name: str, where: str) -> np.ndarray:
+    """A target as a plain array: targets never need a gradient."""
+    if isinstance(x, Tensor):
+        return x.data
+    if isinstance(x, (np.ndarray, list, tuple, int, float, np.number)) and not isinstance(x, bool):
+        return np.asarray(x)
+    raise TypeError(f"{where}: {name} must be a numpy array or a Tensor, got {type(x).__name__}")
+
+
+def _reduce(losses: Tensor, reduction: str, where: str) -> Tensor:
+    if reduction == "mean":
+        return losses.mean()
+    if reduction == "sum":
+        return losses.sum()
+    if reduction == "none":
+        return losses
+    raise ValueError(f"{where}: reduction must be one of {REDUCTIONS}, got {reduction!r}")
+
+
+def _check_reduction(reduction: Any, where: str) -> None:
+    if reduction not in REDUCTIONS:
+        raise ValueError(f"{where}: reduction must be one of {REDUCTIONS}, got {reduction!r}")
+
+
+def _float_target(target: np.ndarray, like: Tensor, name: str, where: str) -> np.ndarray:
+    if target.dtype.kind not in "biuf":
+        raise TypeError(f"{where}: {name} must hold numbers, got dtype {target.dtype}")
+    if target.shape != like.shape:
+        raise ValueError(f"{where}: input of shape {like.shape} and {name} of shape "
+                         f"{target.shape} must have the same shape")
+    return target.astype(like.dtype, copy=False)
+
+
+# ---- activations -------------------------------------------------------------------------
+def relu(x: Tensor) -> Tensor:
+    return _tensor(x, "x", "relu").relu()
+
+
+def sigmoid(x: Tensor) -> Tensor:
+    return _tensor(x, "x", "sigmoid").sigmoid()
+
+
+def tanh(x: Tensor) -> Tensor:
+    return _tensor(x, "x", "tanh").tanh()
+
+
+def softmax(x: Tensor, axis: int = -1) -> Tensor:
+    return _tensor(x, "x", "softmax").softmax(axis)
+
+
+def log_softmax(x: Tensor, axis: int = -1) -> Tensor:
+    return _tensor(x, "x", "log_softmax").log_softmax(axis)
+
+
+# ---- losses ------------------------------------------------------------------------------
+def cross_entropy(logits: Tensor, target: Any, label_smoothing: float = 0.0,
+                  reduction: str = "mean") -> Tensor:
+    """Softmax cross-entropy of ``logits`` (N, C).
+
+    ``target`` is either integer class labels of shape (N,) or class probabilities
+    (one-hot or soft) of shape (N, C). ``label_smoothing`` ε mixes the target with
+    the uniform distribution, ``(1-ε)·target + ε/C``, as PyTorch does.
+    """
+    where = "cross_entropy"
+    logits = _tensor(logits, "logits", where)
+    y = _array(target, "target", where)
+    _check_reduction(reduction, where)
+    if isinstance(label_smoothing, bool) or not isinstance(label_smoothing, (int, float)) \
+            or not 0.0 <= label_smoothing <= 1.0:
+        raise ValueError(f"{where}: label_smoothing must be in [0, 1], got {label_smoothing!r}")
+    if logits.ndim != 2:
+        raise ValueError(f"{where}: logits must have shape (N, C), got shape {logits.shape}")
+    n, c = logits.shape
+    if y.dtype.kind in "iu":
+        if y.shape != (n,):
+            raise ValueError(f"{where}: labels of shape {y.shape} do not match logits of shape "
+                             f"{logits.shape}; expected labels of shape ({n},)")
+        if label_smoothing == 0.0 and reduction == "mean":
+            return logits.cross_entropy(y)  # the fused, fastest path (it checks the label range)
+        bad = (y < 0) | (y >= c)
+        if bad.any():
+            i = int(np.argmax(bad))
+            raise ValueError(f"{where}: label {int(y[i])} at index {i} is out of range for {c} "
+                             f"classes (valid labels are 0..{c - 1})")
+        picked = logits.log_softmax(axis=1)[np.arange(n), y]
+        nll = -picked
+        if label_smoothing:
+            uniform = -logits.log_softmax(axis=1).mean(axis=1)
+            nll = nll * (1.0 - label_smoothing) + uniform * label_smoothing
+        return _reduce(nll, reduction, where)
+    if y.dtype.kind != "f":
+        raise TypeError(f"{where}: target must be integer labels or float probabilities, "
+                        f"got dtype {y.dtype}")
+    if y.shape != logits.shape:
+        raise ValueError(f"{where}: probability targets of shape {y.shape} must match logits "
+                         f"of shape {logits.shape}")
+    if (y < 0).any() or not np.isfinite(y).all():
+        raise ValueError(f"{where}: probability targets must be finite and >= 0")
+    probs = y.astype(logits.dtype, copy=False)
+    if label_smoothing:
+        probs = probs * (1.0 - label_smoothing) + label_smoothing / c
+    losses = -(logits.log_softmax(axis=1) * probs).sum(axis=1)
+    return _reduce(losses, reduction, where)
+
+
+def mse_loss(input: Tensor, target: Any, reduction: str = "mean") -> Tensor:  # noqa: A002
+    """Mean squared error ``(input - target)²``; the shapes must match (no broadcasting)."""
+    where = "mse_loss"
+    x = _tensor(input, "input", where)
+    _check_reduction(reduction, where)
+    if isinstance(target, Tensor):
+        if target.shape != x.shape:
+            raise ValueError(f"{where}: input of shape {x.shape} and target of shape "
+                             f"{target.shape} must have the same shape")
+        diff = x - target
+    else:
+        diff = x - _float_target(_array(target, "target", where), x, "target", where)
+    return _reduce(diff * diff, reduction, where)
+
+
+def binary_cross_entropy_with_logits(logits: Tensor, target: Any,
+                                     reduction: str = "mean") -> Tensor:
+    """``-(y·log σ(x) + (1-y)·log(1-σ(x)))``, computed stably from the logits ``x``.
+
+    It equals ``softplus(x) - x·y`` with ``softplus(x) = max(x, 0) + log(1 + e^-|x|)``.
+    The max and the |x| are taken with constant masks, so the gradient is exactly
+    ``σ(x) - y`` everywhere, including at x = 0 where relu and abs have kinks.
+    """
+    where = "binary_cross_entropy_with_logits"
+    x = _tensor(logits, "logits", where)
+    _check_reduction(reduction, where)
+    if x.dtype.kind != "f":
+        raise TypeError(f"{where}: logits must be floating point, got dtype {x.dtype}")
+    y = _float_target(_array(target, "target", where), x, "target", where)
+    if ((y < 0) | (y > 1)).any() or not np.isfinite(y).all():
+        raise ValueError(f"{where}: targets must be probabilities in [0, 1]")
+    positive = (x.data > 0).astype(x.dtype)
+    minus_abs = x * (1.0 - 2.0 * positive)  # -|x|, with slope +1 at x = 0
+    softplus = x * positive + (minus_abs.exp() + 1.0).log()
+    return _reduce(softplus - x * y, reduction, where)
+
+
+# ---- metrics -----------------------------------------------------------------------------
+def accuracy(logits: Any, labels: Any) -> float:
+    """Fraction of rows whose largest logit is at the label.
+
+    For logits of shape (N,) or (N, 1) (a binary classifier) a logit > 0 predicts 1.
+    """
+    where = "accuracy"
+    scores, y = _array(logits, "logits", where), _array(labels, "labels", where)
+    if y.dtype.kind not in "biu":
+        raise TypeError(f"{where}: labels must be integer class indices, got dtype {y.dtype}")
+    if scores.ndim == 2 and scores.shape[1] > 1:
+        predicted = scores.argmax(axis=1)
+    elif scores.ndim == 1 or (scores.ndim == 2 and scores.shape[1] == 1):
+        predicted = (scores.reshape(-1) > 0).astype(np.int64)
+    else:
+        raise ValueError(f"{where}: logits must have shape (N, C), (N, 1) or (N,), got {scores.shape}")
+    if y.shape != (scores.shape[0],):
+        raise ValueError(f"{where}: labels of shape {y.shape} do not match logits of shape "
+                         f"{scores.shape}; expected ({scores.shape[0]},)")
+    if y.size == 0:
+        raise ValueError(f"{where}: no samples: logits of shape {scores.shape}")
+    return float(np.mean(predicted == y))

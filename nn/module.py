@@ -1,0 +1,232 @@
+"""``Module``: the base class of every layer and network, for both engines.
+
+A module finds its parameters and sub-modules by looking at its own attributes, in
+the order they were first assigned (Python keeps ``vars()`` in that order), so no
+registration calls are needed and the order is deterministic.
+"""
+from __future__ import annotations
+
+import itertools
+from collections import OrderedDict
+from typing import Any, Iterator, Mapping
+
+import numpy as np
+
+from autograd.recording import state
+
+_uids = itertools.count(1)
+
+
+def _is_parameter(x: object) -> bool:
+    return getattr(x, "is_parameter", False) is True
+
+
+def _entries(obj: object) -> Iterator[tuple[str, object]]:
+    """(name, item) for every attribute, with lists and tuples unpacked as ``name.i``."""
+    for name, value in vars(obj).items():
+        if isinstance(value, (list, tuple)):
+            for i, item in enumerate(value):
+                yield f"{name}.{i}", item
+        else:
+            yield name, value
+
+
+def _snapshot(p: Any) -> np.ndarray:
+    """A parameter's data as a fresh array (a Value's float becomes a 0-d float64 array)."""
+    return np.array(p.data, dtype=_spec(p)[1])
+
+
+def _spec(p: Any) -> tuple[tuple[int, ...], np.dtype]:
+    """The shape and dtype a parameter's saved array must have."""
+    if isinstance(p.data, np.ndarray):
+        return p.data.shape, p.data.dtype
+    return (), np.dtype(np.float64)
+
+
+class Module:
+    """Base class for layers and networks built on ``Tensor`` or ``Value``.
+
+    Subclasses assign parameters (nodes whose class sets ``is_parameter = True``),
+    sub-modules, or lists of either as attributes, and define ``forward``.
+
+    Diagram contract: ``module(x)`` runs ``forward`` inside
+    ``autograd.recording.scope(self.scope_name)``, so every node it creates records
+    ``node.scope``. The name is ``"{display}#{uid}"``: ``display`` is a short
+    PyTorch-like title such as ``Linear(784→100)``, ``MLP(784→100→10)`` or
+    ``ReLU()`` (see :meth:`display`), and ``uid`` is an integer unique to this
+    instance within the process. Nested calls join scopes with ``'/'``
+    (``MLP(2→4→1)#3/Linear(2→4)#1``). Diagrams show the part before ``'#'`` as a
+    cluster title; the uid keeps two identical layers apart.
+    """
+
+    training: bool
+    _uid: int
+
+    def __new__(cls, *args: Any, **kwargs: Any) -> "Module":
+        # Set here rather than in __init__ so a subclass that forgets
+        # super().__init__() still works.
+        self = super().__new__(cls)
+        object.__setattr__(self, "training", True)
+        object.__setattr__(self, "_uid", next(_uids))
+        return self
+
+    def __init__(self) -> None:
+        pass
+
+    def forward(self, *args: Any, **kwargs: Any) -> Any:
+        raise NotImplementedError(f"{type(self).__name__} must define forward()")
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        # The same as ``with recording.scope(self.scope_name):``, inlined: a scalar MLP
+        # calls one module per neuron, and a generator-based context manager would
+        # cost more than the neuron's arithmetic.
+        previous = state.scope
+        name = f"{self.display()}#{self._uid}"
+        state.scope = name if previous is None else f"{previous}/{name}"
+        try:
+            return self.forward(*args, **kwargs)
+        finally:
+            state.scope = previous
+
+    # ---- names ---------------------------------------------------------------------
+    def display(self) -> str:
+        """Short title for diagrams, e.g. ``Linear(784→100)``; subclasses override it."""
+        return f"{type(self).__name__}()"
+
+    @property
+    def scope_name(self) -> str:
+        """The scope this module's nodes record: ``"{display}#{uid}"``."""
+        return f"{self.display()}#{self._uid}"
+
+    def extra_repr(self) -> str:
+        """The text inside ``Name(...)`` in ``repr``; subclasses override it."""
+        return ""
+
+    def __repr__(self) -> str:
+        children = list(self.named_children())
+        head = f"{type(self).__name__}({self.extra_repr()}"
+        if not children:
+            return head + ")"
+        lines = [head]
+        for name, child in children:
+            body = repr(child).replace("\n", "\n  ")
+            lines.append(f"  ({name}): {body}")
+        return "\n".join(lines) + "\n)"
+
+    # ---- traversal -----------------------------------------------------------------
+    def named_children(self) -> Iterator[tuple[str, "Module"]]:
+        """Direct sub-modules, in attribute-assignment order (list items as ``name.i``)."""
+        for name, item in _entries(self):
+            if isinstance(item, Module):
+                yield name, item
+
+    def children(self) -> Iterator["Module"]:
+        for _, child in self.named_children():
+            yield child
+
+    def named_modules(self, prefix: str = "") -> Iterator[tuple[str, "Module"]]:
+        """This module and every descendant once, depth first (``""`` names self)."""
+        seen: set[int] = set()
+        stack = [(prefix, self)]
+        while stack:  # iterative, like the graph walk: deep nets must not hit the recursion limit
+            name, module = stack.pop()
+            if id(module) in seen:
+                continue
+            seen.add(id(module))
+            yield name, module
+            kids = [(f"{name}.{n}" if name else n, m) for n, m in module.named_children()]
+            stack.extend(reversed(kids))
+
+    def modules(self) -> Iterator["Module"]:
+        for _, module in self.named_modules():
+            yield module
+
+    def named_parameters(self) -> Iterator[tuple[str, Any]]:
+        """Every parameter once (a shared one under its first name), in assignment order."""
+        seen: set[int] = set()
+        for prefix, module in self.named_modules():
+            for name, item in _entries(module):
+                if _is_parameter(item) and id(item) not in seen:
+                    seen.add(id(item))
+                    yield (f"{prefix}.{name}" if prefix else name), item
+
+    def parameters(self) -> list:
+        """The parameters as a list, ready for an optimizer."""
+        return [p for _, p in self.named_parameters()]
+
+    # ---- modes and gradients ---------------------------------------------------------
+    def train(self, mode: bool = True) -> "Module":
+        """Switch this module and all descendants to training mode (dropout on)."""
+        if not isinstance(mode, bool):
+            raise TypeError(f"train: mode must be a bool, got {type(mode).__name__}")
+        for module in self.modules():
+            object.__setattr__(module, "training", mode)
+        return self
+
+    def eval(self) -> "Module":
+        """Switch to evaluation mode (dropout off); same as ``train(False)``."""
+        return self.train(False)
+
+    def zero_grad(self) -> None:
+        """Reset every parameter's gradient to zero before the next backward pass."""
+        for p in self.parameters():
+            if isinstance(p.grad, np.ndarray):
+                p.grad[...] = 0
+            else:
+                p.grad = 0.0
+
+    # ---- state -----------------------------------------------------------------------
+    def state_dict(self) -> "OrderedDict[str, np.ndarray]":
+        """A copy of every parameter as a numpy array, keyed by its dotted name.
+
+        A ``Value`` parameter becomes a 0-d float64 array.
+        """
+        return OrderedDict((name, _snapshot(p)) for name, p in self.named_parameters())
+
+    def load_state_dict(self, state_dict: Mapping[str, Any]) -> None:
+        """Copy arrays into the parameters, in place (optimizers keep working).
+
+        Every name, shape and dtype is checked first; any difference raises one
+        ``ValueError`` listing them all, and nothing is assigned.
+        """
+        if not isinstance(state_dict, Mapping):
+            raise TypeError(
+                f"load_state_dict: expected a mapping of names to arrays, got {type(state_dict).__name__}"
+            )
+        params = OrderedDict(self.named_parameters())
+        problems = _differences(params, state_dict)
+        if problems:
+            raise ValueError(
+                f"load_state_dict: the state does not fit {type(self).__name__} "
+                f"({len(problems)} problem{'s' if len(problems) > 1 else ''}):\n  "
+                + "\n  ".join(problems)
+            )
+        for name, p in params.items():
+            array = np.asarray(state_dict[name])
+            if isinstance(p.data, np.ndarray):
+                p.data[...] = array
+            else:
+                p.data = float(array)
+
+
+def _differences(params: Mapping[str, Any], state: Mapping[str, Any]) -> list[str]:
+    """Every way ``state`` fails to match ``params``: names, shapes, dtypes, values."""
+    problems = [f"missing: {name!r}" for name in params if name not in state]
+    problems += [f"unexpected: {name!r}" for name in state if name not in params]
+    for name, p in params.items():
+        if name not in state:
+            continue
+        try:
+            array = np.asarray(state[name])
+        except Exception as error:  # an object numpy cannot hold: report it with the rest
+            problems.append(f"{name!r}: not an array ({error})")
+            continue
+        shape, dtype = _spec(p)
+        if array.shape != shape:
+            problems.append(f"{name!r}: shape {array.shape} in the state, {shape} in the model")
+        if array.dtype != dtype:
+            problems.append(f"{name!r}: dtype {array.dtype} in the state, {dtype} in the model")
+        elif not isinstance(p.data, np.ndarray) and array.shape == () and not np.isfinite(array):
+            # A Value never holds inf or NaN; refusing here keeps that invariant.
+            problems.append(f"{name!r}: value {array.item()} is not finite")
+    return problems

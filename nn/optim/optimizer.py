@@ -1,0 +1,314 @@
+"""``Optimizer``: parameter groups, skipping, state and ``zero_grad``, shared by every rule.
+
+Subclasses only write ``_update(group, data, grad, state)``: one step of their
+published equations on numpy arrays, changing ``data`` and the state arrays in
+place (never ``grad``). Conventions follow ``torch.optim``.
+
+**Which parameters a step skips.** Gradients here start at zero rather than
+``None`` (the graph protocol), so a parameter counts as *unset*, and is left
+alone with its optimizer state, when its gradient is exactly zero everywhere: no
+backward pass has reached it since the last ``zero_grad()``. For a ``Value``
+parameter that is ``grad == 0.0``. A parameter whose true gradient is exactly zero
+(a dead ReLU unit) is therefore skipped as well, like a PyTorch parameter whose
+grad is ``None``: no momentum, no weight decay, and no step count that step.
+"""
+from __future__ import annotations
+
+import copy
+import math
+import numbers
+from typing import Any, Iterable
+
+import numpy as np
+
+from autograd.value import Value
+from nn.optim.slots import TensorSlot, ValueSlot
+
+Slot = TensorSlot | ValueSlot
+
+
+def check_hyper(group: dict, name: str, low: float = 0.0, high: float = math.inf,
+                high_open: bool = False, where: str = "optimizer") -> None:
+    """A finite real hyperparameter in ``[low, high]`` (or ``[low, high)``)."""
+    value = group[name]
+    if isinstance(value, bool) or not isinstance(value, numbers.Real) or not math.isfinite(value):
+        raise TypeError(f"{where}: {name} must be a finite real number, got {value!r}")
+    if value < low or value > high or (high_open and value == high):
+        bracket = ")" if high_open else "]"
+        raise ValueError(f"{where}: {name} must be in [{low}, {high}{bracket}, got {value!r}")
+    group[name] = float(value)
+
+
+def _check_param(p: Any, where: str) -> None:
+    if isinstance(p, Value):
+        if p.parents:
+            raise ValueError(f"{where}: can only optimize leaf nodes, got the result of a {p.op!r} op")
+        return
+    data = getattr(p, "data", None)
+    if not isinstance(data, np.ndarray) or not isinstance(getattr(p, "grad", None), np.ndarray):
+        raise TypeError(
+            f"{where}: parameters must be Tensor or Value nodes, got {type(p).__name__}; "
+            "pass model.parameters()"
+        )
+    if data.dtype.kind != "f":
+        raise TypeError(f"{where}: can only optimize floating-point parameters, got dtype {data.dtype}")
+    if getattr(p, "requires_grad", True) is not True:
+        raise ValueError(f"{where}: a parameter does not require grad; it would never change")
+    if getattr(p, "parents", ()):
+        raise ValueError(f"{where}: can only optimize leaf nodes, got the result of a {p.op!r} op")
+
+
+class Optimizer:
+    """Base class: holds ``param_groups`` (dicts of hyperparameters plus ``params``)."""
+
+    def __init__(self, params: Iterable[Any] | Iterable[dict], defaults: dict[str, Any]) -> None:
+        self.defaults = dict(defaults)
+        self.param_groups: list[dict[str, Any]] = []
+        self._slots: list[list[Slot]] = []
+        name = type(self).__name__
+        if isinstance(params, (Value, dict)) or isinstance(getattr(params, "data", None), np.ndarray):
+            raise TypeError(
+                f"{name}: params must be an iterable of parameters or of dicts, got a single "
+                f"{type(params).__name__}; pass model.parameters() or [param]"
+            )
+        try:
+            items = list(params)
+        except TypeError:
+            raise TypeError(f"{name}: params must be an iterable, got {type(params).__name__}") from None
+        if not items:
+            raise ValueError(f"{name}: got an empty parameter list")
+        groups = items if all(isinstance(g, dict) for g in items) else [{"params": items}]
+        if any(isinstance(g, dict) for g in items) and groups is not items:
+            raise TypeError(f"{name}: params must be all parameters or all dicts, not a mix")
+        for group in groups:
+            self.add_param_group(group)
+
+    # ---- groups ----------------------------------------------------------------------
+    def _check_group(self, group: dict[str, Any]) -> None:
+        """Validate and normalise a group's hyperparameters (subclasses extend this)."""
+        check_hyper(group, "lr", where=type(self).__name__)
+
+    def add_param_group(self, group: dict[str, Any]) -> None:
+        """Add a group of parameters with its own hyperparameters (defaults fill the rest)."""
+        name = type(self).__name__
+        if not isinstance(group, dict) or "params" not in group:
+            raise TypeError(f"{name}: a parameter group must be a dict with a 'params' entry")
+        unknown = set(group) - set(self.defaults) - {"params"}
+        if unknown:
+            raise ValueError(
+                f"{name}: unknown hyperparameters {sorted(unknown)}; known: {sorted(self.defaults)}"
+            )
+        params = group["params"]
+        params = [params] if isinstance(params, Value) or isinstance(getattr(params, "data", None), np.ndarray) \
+            else list(params)
+        if not params:
+            raise ValueError(f"{name}: a parameter group has no parameters")
+        seen = {id(p) for g in self.param_groups for p in g["params"]}
+        for p in params:
+            _check_param(p, name)
+            if id(p) in seen:
+                raise ValueError(f"{name}: a parameter appears twice; give each parameter once")
+            seen.add(id(p))
+        full = {**self.defaults, **{k: v for k, v in group.items() if k != "params"}, "params": params}
+        self._check_group(full)
+        values = [p for p in params if isinstance(p, Value)]
+        slots: list[Slot] = [TensorSlot(p) for p in params if not isinstance(p, Value)]
+        if values:
+            slots.append(ValueSlot(values))
+        self.param_groups.append(full)
+        self._slots.append(slots)
+
+    # ---- the step --------------------------------------------------------------------
+    def _init_state(self, group: dict[str, Any], data: np.ndarray) -> dict[str, np.ndarray]:
+        """Fresh state arrays for a parameter (the step count is added by the base)."""
+        return {}
+
+    def _update(self, group: dict[str, Any], data: np.ndarray, grad: np.ndarray,
+                state: dict[str, Any]) -> None:
+        raise NotImplementedError(f"{type(self).__name__} must define _update()")
+
+    def step(self) -> None:
+        """Update every parameter whose gradient is set, in place."""
+        for group, slots in zip(self.param_groups, self._slots):
+            for slot in slots:
+                data, grad = slot.arrays()
+                if slot.packed:
+                    self._step_packed(group, slot, data, grad)
+                elif grad.any():
+                    state = slot.state
+                    if not state:
+                        state.update(self._init_state(group, data), step=0)
+                    state["step"] += 1
+                    self._update(group, data, grad, state)
+
+    def _step_packed(self, group: dict[str, Any], slot: ValueSlot, data: np.ndarray,
+                     grad: np.ndarray) -> None:
+        state = slot.state
+        if not state:
+            state.update(self._init_state(group, data), step=np.zeros(data.shape, np.int64))
+        mask = grad != 0.0
+        if mask.all():
+            state["step"] += 1
+            self._update(group, data, grad, state)
+        elif mask.any():
+            # Only the Values whose grad is set take a step: update copies of their
+            # elements, then scatter them back.
+            sub_data = data[mask]
+            sub_state = {k: v[mask] for k, v in state.items()}
+            sub_state["step"] += 1
+            self._update(group, sub_data, grad[mask], sub_state)
+            data[mask] = sub_data
+            for k, v in sub_state.items():
+                state.setdefault(k, np.zeros_like(data))[mask] = v
+        else:
+            return
+        if not np.isfinite(data).all():
+            raise ValueError(
+                f"{type(self).__name__}: the step made a weight inf or NaN; "
+                "lower the learning rate or check the loss"
+            )
+        slot.commit(data)
+
+    def zero_grad(self) -> None:
+        """Reset every parameter's gradient to zero (the graph protocol's 'no gradient')."""
+        for slots in self._slots:
+            for slot in slots:
+                if slot.packed:
+                    for v in slot.values:
+                        v.grad = 0.0
+                else:
+                    slot.param.grad[...] = 0
+
+    # ---- state -----------------------------------------------------------------------
+    def _param_slots(self) -> list[tuple[Slot, int | None]]:
+        """For each parameter in group order: its slot and its element in a packed slot."""
+        out: list[tuple[Slot, int | None]] = []
+        for group, slots in zip(self.param_groups, self._slots):
+            where = {}
+            for slot in slots:
+                if slot.packed:
+                    where.update((id(v), (slot, i)) for i, v in enumerate(slot.values))
+                else:
+                    where[id(slot.param)] = (slot, None)
+            out.extend(where[id(p)] for p in group["params"])
+        return out
+
+    def state_dict(self) -> dict[str, Any]:
+        """``{"state": {index: {name: array or int}}, "param_groups": [...]}``, as copies.
+
+        Parameters are numbered in group order, like ``torch.optim``; only those that
+        have taken a step have state. A Value's state entries are 0-d arrays.
+        """
+        state: dict[int, dict[str, Any]] = {}
+        for index, (slot, element) in enumerate(self._param_slots()):
+            if not slot.state:
+                continue
+            if element is None:
+                state[index] = {k: (np.array(v) if isinstance(v, np.ndarray) else int(v))
+                                for k, v in slot.state.items()}
+            elif slot.state["step"][element] > 0:
+                state[index] = {k: (np.array(v[element]) if k != "step" else int(v[element]))
+                                for k, v in slot.state.items()}
+        groups, index = [], 0
+        for group in self.param_groups:
+            n = len(group["params"])
+            entry = {k: copy.deepcopy(v) for k, v in group.items() if k != "params"}
+            entry["params"] = list(range(index, index + n))
+            groups.append(entry)
+            index += n
+        return {"state": state, "param_groups": groups}
+
+    def load_state_dict(self, state_dict: dict[str, Any]) -> None:
+        """Restore hyperparameters and state. Everything is checked before anything changes."""
+        name = type(self).__name__
+        problems = self._state_problems(state_dict)
+        if problems:
+            raise ValueError(f"{name}.load_state_dict: the state does not fit this optimizer:\n  "
+                             + "\n  ".join(problems))
+        for group, saved in zip(self.param_groups, state_dict["param_groups"]):
+            group.update({k: copy.deepcopy(v) for k, v in saved.items() if k != "params"})
+        param_slots = self._param_slots()
+        for slots in self._slots:
+            for slot in slots:
+                slot.state.clear()
+        saved_state = {int(k): v for k, v in state_dict["state"].items()}
+        for index, (slot, element) in enumerate(param_slots):
+            entry = saved_state.get(index)
+            if entry is None:
+                continue
+            data, _ = slot.arrays()
+            if element is None:
+                slot.state.update({k: (int(v) if k == "step" else np.array(v, dtype=data.dtype))
+                                   for k, v in entry.items()})
+            else:
+                if not slot.state:
+                    slot.state.update(self._init_state(self._group_of(slot), data),
+                                      step=np.zeros(data.shape, np.int64))
+                for k, v in entry.items():
+                    slot.state.setdefault(k, np.zeros_like(data))[element] = v
+
+    def _group_of(self, slot: Slot) -> dict[str, Any]:
+        for group, slots in zip(self.param_groups, self._slots):
+            if any(s is slot for s in slots):
+                return group
+        raise LookupError("slot not found")  # unreachable: every slot belongs to a group
+
+    def _state_problems(self, state_dict: Any) -> list[str]:
+        if not isinstance(state_dict, dict) or set(state_dict) != {"state", "param_groups"}:
+            return ["expected a dict with exactly the keys 'state' and 'param_groups' "
+                    "(from Optimizer.state_dict())"]
+        groups, state = state_dict["param_groups"], state_dict["state"]
+        if not isinstance(groups, list) or not isinstance(state, dict):
+            return ["'param_groups' must be a list and 'state' a dict"]
+        if len(groups) != len(self.param_groups):
+            return [f"{len(groups)} parameter groups in the state, {len(self.param_groups)} here"]
+        problems: list[str] = []
+        for i, (saved, group) in enumerate(zip(groups, self.param_groups)):
+            if not isinstance(saved, dict):
+                problems.append(f"group {i}: not a dict")
+                continue
+            if len(saved.get("params", ())) != len(group["params"]):
+                problems.append(f"group {i}: {len(saved.get('params', ()))} parameters in the state, "
+                                f"{len(group['params'])} here")
+            if set(saved) != set(group):
+                problems.append(f"group {i}: keys {sorted(saved)} in the state, {sorted(group)} here")
+                continue
+            trial = {**saved, "params": group["params"]}
+            try:
+                self._check_group(trial)
+            except (TypeError, ValueError) as error:
+                problems.append(f"group {i}: {error}")
+        param_slots = self._param_slots()
+        for key, entry in state.items():
+            try:
+                index = int(key)
+            except (TypeError, ValueError):
+                problems.append(f"state key {key!r} is not a parameter index")
+                continue
+            if not 0 <= index < len(param_slots) or not isinstance(entry, dict):
+                problems.append(f"state {key!r}: no parameter {key!r} (there are {len(param_slots)})")
+                continue
+            slot, element = param_slots[index]
+            data, _ = slot.arrays()
+            shape = data.shape if element is None else ()
+            expected = set(self._init_state(self._group_of(slot), data)) | {"step"}
+            if set(entry) != expected:
+                problems.append(f"state {index}: entries {sorted(entry)} in the state, {sorted(expected)} expected")
+                continue
+            for k, v in entry.items():
+                array = np.asarray(v)
+                if k == "step":
+                    if array.shape != () or array.dtype.kind not in "iu" or array < 0:
+                        problems.append(f"state {index}: 'step' must be a non-negative int, got {v!r}")
+                elif array.shape != shape:
+                    problems.append(f"state {index}: {k!r} has shape {array.shape} in the state, {shape} here")
+                elif array.dtype.kind != "f":
+                    problems.append(f"state {index}: {k!r} has dtype {array.dtype}; expected floats")
+        return problems
+
+    def __repr__(self) -> str:
+        lines = [f"{type(self).__name__} ("]
+        for i, group in enumerate(self.param_groups):
+            lines.append(f"Parameter Group {i}")
+            lines += [f"    {k}: {v}" for k, v in sorted(group.items()) if k != "params"]
+        return "\n".join(lines) + "\n)"
