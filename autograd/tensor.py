@@ -60,24 +60,36 @@ def _leaf(data: np.ndarray) -> Tensor:
     return out
 
 
-def _result(data: Any, parents: tuple, vjps: Sequence, op: str) -> Tensor:
+def _node(data: np.ndarray, parents: tuple, local_grads: tuple, op: str) -> Tensor:
+    out = _new(Tensor)
+    out.data = data
+    out._grad = None
+    out.parents = parents
+    out.local_grads = local_grads
+    out.op = op
+    out.label = None
+    out.scope = state.scope
+    out.requires_grad = True
+    return out
+
+
+def _result(data: Any, parents: tuple, vjps: tuple, op: str) -> Tensor:
     """An op's output: records parents and rules only if some parent requires grad."""
     if type(data) is not np.ndarray:
         data = np.asarray(data)  # numpy returns scalars, not 0-d arrays, from reductions
-    if state.enabled:
-        for parent in parents:
-            if parent.requires_grad:
-                out = _new(Tensor)
-                out.data = data
-                out._grad = None
-                out.parents = parents
-                out.local_grads = tuple(v if p.requires_grad else None
-                                        for p, v in zip(parents, vjps))
-                out.op = op
-                out.label = None
-                out.scope = state.scope
-                out.requires_grad = True
-                return out
+    if not state.enabled:
+        return _leaf(data)
+    if len(parents) == 1:  # the common arities, spelled out: this runs for every op
+        if parents[0].requires_grad:
+            return _node(data, parents, vjps, op)
+        return _leaf(data)
+    a, b = parents
+    if a.requires_grad:
+        if b.requires_grad:
+            return _node(data, parents, vjps, op)
+        return _node(data, parents, (vjps[0], None), op)
+    if b.requires_grad:
+        return _node(data, parents, (None, vjps[1]), op)
     return _leaf(data)
 
 
@@ -182,6 +194,8 @@ def _is_basic(index: Any) -> bool:
 def _sum_to(g: np.ndarray, shape: tuple) -> np.ndarray:
     """Sum a broadcast gradient back to ``shape`` (leading axes, then axes of size 1)."""
     lead = g.ndim - len(shape)
+    if lead == 1 and g.shape[1:] == shape:
+        return g.sum(axis=0)  # a bias broadcast over a batch: the hot case
     if lead < 0:
         raise ValueError(f"backward: a gradient of shape {g.shape} cannot be summed to "
                          f"shape {shape}")
@@ -460,12 +474,12 @@ class Tensor:
         if n == 0 or c == 0:
             raise ValueError(f"cross_entropy: logits of shape {logits.data.shape} are empty; "
                              "the loss needs at least one sample and one class")
-        bad = (y < 0) | (y >= c)
-        if bad.any():
-            i = int(np.argmax(bad))
+        # Viewed as unsigned, negative labels become huge: one max() checks both ends.
+        if y.view(f"u{y.itemsize}").max() >= c:
+            i = int(np.argmax((y < 0) | (y >= c)))
             raise ValueError(f"cross_entropy: label {int(y[i])} at index {i} is out of range "
                              f"for {c} classes (valid labels are 0..{c - 1})")
-        out, vjp, _ = softmax_ops.cross_entropy(logits.data, y)
+        out, vjp = softmax_ops.cross_entropy(logits.data, y)
         return _result(out, (logits, target), (vjp, None), "cross_entropy")
 
     # ---- the chain rule -------------------------------------------------------------------
@@ -485,27 +499,33 @@ class Tensor:
                 raise ValueError(f"backward: grad can be implied only for a tensor with one "
                                  f"element, this one has shape {root.shape}; pass grad= (an "
                                  "array of that shape) or reduce it first, e.g. .sum()")
-            seed = np.ones_like(root)
+            value = root.item()
+            if value - value != 0:  # true only for inf and nan; a cheap scalar test
+                raise ValueError(f"backward: the root is {value}; an op upstream overflowed "
+                                 "or received nan input, so its gradients would be garbage")
+            seed = np.ones(root.shape, root.dtype)
         else:
             seed = np.array(_as_array(grad, "backward"), dtype=root.dtype)
             if seed.shape != root.shape:
                 raise ValueError(f"backward: grad has shape {seed.shape} but the tensor has "
                                  f"shape {root.shape}; they must match")
-        if not np.isfinite(root).all():
-            raise ValueError("backward: the root is not finite (nan or inf); an op upstream "
-                             "overflowed or received nan input, so gradients would be garbage")
+            if not np.isfinite(root).all():
+                raise ValueError("backward: the root holds nan or inf; an op upstream "
+                                 "overflowed or received nan input, so its gradients would "
+                                 "be garbage")
         topo = topo_sort(self)
-        owned = set()  # ids of nodes whose grad array no other node or caller shares
         for node in topo:
             if node.parents:
                 node._grad = None
-            elif node._grad is not None:
-                owned.add(id(node))
         if self._grad is None:
             self._grad = seed
-            owned.add(id(self))
         else:
             self._grad += seed
+        # Invariant: a leaf's grad array is its own (the setter copies, backward copies
+        # below), so contributions can be added in place. A first contribution is
+        # stored without a copy; if it is the upstream ``g`` or a view of it, the node
+        # is "borrowing" until a second contribution makes it allocate its own.
+        borrowed: dict[int, Tensor] = {}
         for node in reversed(topo):
             g = node._grad
             if g is None or not node.parents:
@@ -523,16 +543,16 @@ class Tensor:
                     c = c.astype(pdata.dtype)
                 current = parent._grad
                 if current is None:
-                    parent._grad = c  # no copy: c may be g itself or a view of it
-                    if c is not g and c.base is None:
-                        owned.add(id(parent))
-                elif id(parent) in owned:
-                    current += c
-                else:
+                    parent._grad = c
+                    if c is g or c.base is not None:
+                        borrowed[id(parent)] = parent
+                elif id(parent) in borrowed:
                     parent._grad = current + c
-                    owned.add(id(parent))
-        for node in topo:  # leaves keep their grads: give each its own writable array
-            if not node.parents and node._grad is not None and id(node) not in owned:
+                    del borrowed[id(parent)]
+                else:
+                    current += c
+        for node in borrowed.values():  # leaves keep their grads: give each its own array
+            if not node.parents:
                 node._grad = node._grad.copy()
 
     def zero_grad(self) -> None:
