@@ -144,11 +144,24 @@ class Module:
     def named_parameters(self) -> Iterator[tuple[str, Any]]:
         """Every parameter once (a shared one under its first name), in assignment order."""
         seen: set[int] = set()
-        for prefix, module in self.named_modules():
-            for name, item in _entries(module):
-                if _is_parameter(item) and id(item) not in seen:
+        # Depth first through the attributes themselves, so a child's parameters come
+        # exactly where the child was assigned (PyTorch puts a module's own first).
+        stack = [("", _entries(self))]
+        visited = {id(self)}
+        while stack:
+            prefix, entries = stack[-1]
+            for name, item in entries:
+                full = f"{prefix}{name}"
+                if isinstance(item, Module):
+                    if id(item) not in visited:
+                        visited.add(id(item))
+                        stack.append((full + ".", _entries(item)))
+                        break
+                elif _is_parameter(item) and id(item) not in seen:
                     seen.add(id(item))
-                    yield (f"{prefix}.{name}" if prefix else name), item
+                    yield full, item
+            else:
+                stack.pop()
 
     def parameters(self) -> list:
         """The parameters as a list, ready for an optimizer."""

@@ -147,21 +147,23 @@ class Optimizer:
         if not state:
             state.update(self._init_state(group, data), step=np.zeros(data.shape, np.int64))
         mask = grad != 0.0
-        if mask.all():
-            state["step"] += 1
-            self._update(group, data, grad, state)
-        elif mask.any():
-            # Only the Values whose grad is set take a step: update copies of their
-            # elements, then scatter them back.
-            sub_data = data[mask]
-            sub_state = {k: v[mask] for k, v in state.items()}
-            sub_state["step"] += 1
-            self._update(group, sub_data, grad[mask], sub_state)
-            data[mask] = sub_data
-            for k, v in sub_state.items():
-                state.setdefault(k, np.zeros_like(data))[mask] = v
-        else:
+        if not mask.any():
             return
+        # Overflow is checked below with a clear message, so numpy's warnings would only repeat it.
+        with np.errstate(over="ignore", invalid="ignore"):
+            if mask.all():
+                state["step"] += 1
+                self._update(group, data, grad, state)
+            else:
+                # Only the Values whose grad is set take a step: update copies of their
+                # elements, then scatter them back.
+                sub_data = data[mask]
+                sub_state = {k: v[mask] for k, v in state.items()}
+                sub_state["step"] += 1
+                self._update(group, sub_data, grad[mask], sub_state)
+                data[mask] = sub_data
+                for k, v in sub_state.items():
+                    state.setdefault(k, np.zeros_like(data))[mask] = v
         if not np.isfinite(data).all():
             raise ValueError(
                 f"{type(self).__name__}: the step made a weight inf or NaN; "
@@ -263,7 +265,10 @@ class Optimizer:
         if len(groups) != len(self.param_groups):
             return [f"{len(groups)} parameter groups in the state, {len(self.param_groups)} here"]
         problems: list[str] = []
+        # The state must fit the hyperparameters being loaded (amsgrad adds a buffer).
+        loaded: list[dict | None] = []
         for i, (saved, group) in enumerate(zip(groups, self.param_groups)):
+            loaded.append(None)
             if not isinstance(saved, dict):
                 problems.append(f"group {i}: not a dict")
                 continue
@@ -278,7 +283,10 @@ class Optimizer:
                 self._check_group(trial)
             except (TypeError, ValueError) as error:
                 problems.append(f"group {i}: {error}")
+            else:
+                loaded[i] = trial
         param_slots = self._param_slots()
+        group_of = [i for i, g in enumerate(self.param_groups) for _ in g["params"]]
         for key, entry in state.items():
             try:
                 index = int(key)
@@ -289,9 +297,10 @@ class Optimizer:
                 problems.append(f"state {key!r}: no parameter {key!r} (there are {len(param_slots)})")
                 continue
             slot, element = param_slots[index]
+            group = loaded[group_of[index]] or self.param_groups[group_of[index]]
             data, _ = slot.arrays()
             shape = data.shape if element is None else ()
-            expected = set(self._init_state(self._group_of(slot), data)) | {"step"}
+            expected = set(self._init_state(group, data)) | {"step"}
             if set(entry) != expected:
                 problems.append(f"state {index}: entries {sorted(entry)} in the state, {sorted(expected)} expected")
                 continue
