@@ -25,10 +25,6 @@ def contributions(node, grad: float) -> list[float]:
     return [local * grad for local in node.local_grads]
 
 
-def zero(node) -> float:
-    return 0.0
-
-
 def node_rows(node, grad: float | None, precision: int, show_grad: bool) -> list[tuple[str, str]]:
     """The (name, value) rows under the title; ``grad`` None means not reached yet."""
     rows = [("data", fmt(node.data, precision))]
@@ -80,3 +76,12 @@ def explain_sum(node, name: str, uses: list[tuple], names: dict[int, str]) -> st
         text += (f"   (note: {name}.grad holds {node.grad!r}: a leaf keeps summing over "
                  "backward() calls until zero_grad(), or backward() last ran from another root)")
     return text
+
+
+def seed(root) -> float:
+    """The gradient backward() starts from: ∂root/∂root = 1."""
+    return 1.0
+
+
+def accumulate(total: float, sent: float) -> float:
+    return total + sent

@@ -1,0 +1,140 @@
+"""``tracegrad graph EXPR``: draw an expression's graph with its gradients.
+
+    tracegrad graph "sigmoid(w0*x0 + w1*x1 + b)" --set w0=2 x0=-1 w1=-3 x1=-2 b=-3 -o neuron.svg
+
+The expression is parsed by ``viz.expression`` (an ``ast`` whitelist, never eval'd),
+built from ``Value``s labelled with the variable names, and, unless
+``--no-backward``, differentiated. The diagram's format comes from the extension.
+"""
+from __future__ import annotations
+
+import argparse
+import math
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+from autograd.value import Value
+from viz import GraphvizNotFoundError, animate_backward, draw, explain
+from viz.expression import evaluate, parse, variables
+
+FORMATS = ("svg", "png", "pdf", "dot")  # dot: the DOT source itself, needs no Graphviz
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser(
+        "graph", help="draw an expression's graph with local and upstream gradients",
+        description=__doc__.split("\n\n")[0] + " The expression may use numbers, variables, "
+        "+ - * / **, unary minus and exp log tanh sigmoid relu sqrt abs.",
+        epilog='example: tracegrad graph "sigmoid(w0*x0 + w1*x1 + b)" '
+               "--set w0=2 x0=-1 w1=-3 x1=-2 b=-3 -o neuron.svg")
+    parser.add_argument("expression", help='for example "tanh(w*x + b)"')
+    parser.add_argument("--set", dest="assignments", nargs="+", action="extend", default=[],
+                        metavar="NAME=VALUE", help="values of the variables, e.g. --set w=2 x=-1")
+    parser.add_argument("-o", "--output", type=Path,
+                        help="diagram file: .svg, .png, .pdf (rendered by Graphviz) or .dot "
+                             "(DOT source); without it, the DOT source goes to stdout "
+                             "(unless --explain is given)")
+    parser.add_argument("--no-backward", action="store_true",
+                        help="draw the forward pass only (no gradients)")
+    parser.add_argument("--html", type=Path, metavar="PATH",
+                        help="also write a self-contained HTML step-through of backward")
+    parser.add_argument("--explain", action="store_true",
+                        help="print every gradient derived by the chain rule")
+    parser.add_argument("--rankdir", default="LR", choices=("LR", "RL", "TB", "BT"),
+                        help="layout direction (default LR: inputs left, result right)")
+    parser.add_argument("--precision", type=int, default=4,
+                        help="significant digits of the numbers shown (default 4)")
+    parser.set_defaults(handler=run)
+
+
+def parse_assignments(items: list[str]) -> dict[str, float]:
+    """``["w=2", "x=-1.5"]`` → ``{"w": 2.0, "x": -1.5}``, refusing anything else clearly."""
+    values: dict[str, float] = {}
+    for item in items:
+        name, sep, text = item.partition("=")
+        name, text = name.strip(), text.strip()
+        if not sep or not name or not text:
+            raise ValueError(f"--set {item!r}: write NAME=VALUE, for example --set w=2")
+        if not name.isidentifier():
+            raise ValueError(f"--set {item!r}: {name!r} is not a variable name "
+                             "(letters, digits and _, not starting with a digit)")
+        try:
+            value = float(text)
+        except ValueError:
+            raise ValueError(f"--set {item!r}: {text!r} is not a number") from None
+        if not math.isfinite(value):
+            raise ValueError(f"--set {item!r}: the value must be finite")
+        if name in values:
+            raise ValueError(f"--set: {name} is set twice ({values[name]:g} and {value:g})")
+        values[name] = value
+    return values
+
+
+def build(args: argparse.Namespace) -> Value:
+    """Parse, check the variables, evaluate and (unless --no-backward) differentiate."""
+    if args.output is not None and _format(args.output) not in FORMATS:
+        raise ValueError(f"cannot write {str(args.output)!r}: the format comes from the "
+                         f"extension, which must be one of .svg, .png, .pdf or .dot")
+    if args.no_backward and (args.html or args.explain):
+        raise ValueError("--html and --explain show the backward pass; drop --no-backward")
+    tree = parse(args.expression)
+    values = parse_assignments(args.assignments)
+    names = variables(tree)
+    unused = [name for name in values if name not in names]
+    if unused:
+        raise ValueError(f"--set {', '.join(unused)}: not in the expression, whose variables "
+                         f"are {', '.join(names) or '(none)'}")
+    root = evaluate(tree, values)
+    if not args.no_backward:
+        root.backward()
+    return root
+
+
+def run(args: argparse.Namespace) -> int:
+    try:
+        root = build(args)
+        graph = draw(root, rankdir=args.rankdir, precision=args.precision,
+                     show_grad=not args.no_backward)
+    except (ValueError, TypeError, ZeroDivisionError, OverflowError) as error:
+        print(f"tracegrad graph: error: {error}", file=sys.stderr)
+        return 2
+    if args.explain:
+        print(explain(root))
+    try:
+        if args.output is None:
+            if not args.explain:
+                sys.stdout.write(graph.source)
+        else:
+            fmt = _format(args.output)
+            data = graph.source.encode() if fmt == "dot" else graph.pipe(format=fmt)
+            _write(args.output, data)
+            print(f"wrote {args.output}", file=sys.stderr)
+        if args.html:
+            animate_backward(root, args.html, rankdir=args.rankdir, precision=args.precision)
+            print(f"wrote {args.html}", file=sys.stderr)
+    except GraphvizNotFoundError as error:
+        print(f"tracegrad graph: error: {error}", file=sys.stderr)
+        return 1
+    except OSError as error:
+        print(f"tracegrad graph: error: cannot write: {error}", file=sys.stderr)
+        return 1
+    return 0
+
+
+def _format(path: Path) -> str:
+    return path.suffix.lower().lstrip(".")
+
+
+def _write(path: Path, data: bytes) -> None:
+    """Write through a temporary file so a failure never leaves half a diagram behind."""
+    directory = path.parent if str(path.parent) else Path(".")
+    fd, tmp = tempfile.mkstemp(dir=directory, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+        os.replace(tmp, path)
+    except BaseException:
+        os.unlink(tmp)
+        raise

@@ -1,0 +1,157 @@
+"""`tracegrad graph`: safe expressions in, diagrams (and explanations) out."""
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+
+import pytest
+
+from nn.cli import main
+
+NEURON = ["graph", "sigmoid(w0*x0 + w1*x1 + b)", "--set", "w0=2", "x0=-1", "w1=-3", "x1=-2", "b=-3"]
+
+
+def fails(argv, capsys, code=2):
+    assert main(argv) == code
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    return captured.err
+
+
+def test_without_output_the_dot_source_goes_to_stdout(capsys):
+    assert main(NEURON) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("digraph tracegrad {")
+    for name in ("w0", "x0", "w1", "x1", "b"):
+        assert f"<B>{name}</B> <FONT POINT-SIZE=\"9\">input" in out
+    assert "<B>grad</B></FONT></TD><TD ALIGN=\"RIGHT\"><FONT COLOR=\"black\"><B>-0.1966</B>" in out
+    assert "sigmoid(v4) <FONT" in out and "0.1966 × 1 = 0.1966" in out
+
+
+def test_dot_output_needs_no_graphviz(capsys, monkeypatch, tmp_path):
+    monkeypatch.setenv("PATH", "")
+    assert main(NEURON + ["-o", str(tmp_path / "neuron.dot")]) == 0
+    assert (tmp_path / "neuron.dot").read_text(encoding="utf-8").startswith("digraph")
+
+
+def test_missing_dot_is_explained_and_leaves_no_file(capsys, monkeypatch, tmp_path):
+    monkeypatch.setenv("PATH", "")
+    err = fails(NEURON + ["-o", str(tmp_path / "neuron.svg")], capsys, code=1)
+    assert "sudo apt-get install graphviz" in err and "brew install graphviz" in err
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.dot
+@pytest.mark.parametrize("ext, magic", [("svg", b"<?xml"), ("png", b"\x89PNG"), ("pdf", b"%PDF")])
+def test_writes_the_format_named_by_the_extension(capsys, tmp_path, ext, magic):
+    path = tmp_path / f"neuron.{ext}"
+    assert main(NEURON + ["-o", str(path)]) == 0
+    assert path.read_bytes().startswith(magic)
+    assert [p.name for p in tmp_path.iterdir()] == [path.name]  # no stray source file
+
+
+@pytest.mark.parametrize("name", ["neuron.jpg", "neuron", "neuron.svgz", "neuron.html"])
+def test_other_extensions_are_refused(capsys, tmp_path, name):
+    err = fails(NEURON + ["-o", str(tmp_path / name)], capsys)
+    assert "must be one of .svg, .png, .pdf or .dot" in err
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_no_backward_draws_the_forward_pass_only(capsys):
+    assert main(NEURON + ["--no-backward"]) == 0
+    out = capsys.readouterr().out
+    assert "<B>grad</B>" not in out and "∂root" not in out and " × " not in out
+    assert ">0.7311</TD>" in out
+
+
+def test_explain_prints_every_gradient(capsys):
+    assert main(NEURON + ["--explain"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0].startswith("v5.grad = 1.0") or lines[0].startswith("v")
+    by_name = {line.split(".grad")[0]: line for line in lines}
+    assert len(by_name) == 10
+    assert by_name["w0"] == "w0.grad = ∂v2/∂w0·v2.grad = (-1.0)(0.19661193324148185) = -0.19661193324148185"
+
+
+@pytest.mark.dot
+def test_html_writes_the_step_through(capsys, tmp_path):
+    page = tmp_path / "steps.html"
+    assert main(NEURON + ["--html", str(page)]) == 0
+    assert page.read_text(encoding="utf-8").count("<svg") == 10
+
+
+@pytest.mark.parametrize("expression, words", [
+    ("x.real", "attribute access"),
+    ("__import__('os').system('touch pwned')", "'__import__'"),
+    ("__import__", "names starting with '__'"),
+    ("open('f')", "calling 'open'"),
+    ("eval('1')", "calling 'eval'"),
+    ("[x for x in (1, 2)]", "list comprehensions"),
+    ("(lambda: 1)()", "lambda"),
+    ("x[0]", "subscripts"),
+    ("tanh(x=1)", "keyword arguments"),
+    ("x if x else 1", "conditional expressions"),
+    ("x < 1", "comparisons"),
+    ("x // 2", "the operator //"),
+    ("x % 2", "the operator %"),
+    ("'text'", "not a real number"),
+    ("True * x", "not a real number"),
+    ("1j * x", "not a real number"),
+    ("tanh(x, x)", "exactly one argument"),
+    ("(y := 2)", "assignment expressions"),
+    ("x +", "cannot parse"),
+    ("", "the expression is empty"),
+    ("exp + x", "'exp' is a function"),
+])
+def test_unsafe_or_unsupported_expressions_are_refused(capsys, tmp_path, monkeypatch,
+                                                       expression, words):
+    monkeypatch.chdir(tmp_path)
+    err = fails(["graph", expression, "--set", "x=1"], capsys)
+    assert words in err and err.startswith("tracegrad graph: error:")
+    assert list(tmp_path.iterdir()) == []  # and nothing was run
+
+
+def test_an_unset_variable_says_how_to_set_it(capsys):
+    err = fails(["graph", "w*x + b", "--set", "w=1"], capsys)
+    assert "no value given for x, b; set it with --set x=1.0 b=1.0" in err
+
+
+@pytest.mark.parametrize("item, words", [
+    ("w", "write NAME=VALUE"), ("=2", "write NAME=VALUE"), ("w=", "write NAME=VALUE"),
+    ("w=abc", "'abc' is not a number"), ("1w=2", "is not a variable name"),
+    ("w=nan", "must be finite"), ("w=inf", "must be finite"),
+])
+def test_bad_set_syntax_is_refused(capsys, item, words):
+    err = fails(["graph", "w * 2", "--set", item], capsys)
+    assert words in err
+
+
+def test_a_variable_set_twice_or_not_used_is_refused(capsys):
+    assert "w is set twice" in fails(["graph", "w * 2", "--set", "w=1", "w=2"], capsys)
+    err = fails(["graph", "w * 2", "--set", "w=1", "z=3"], capsys)
+    assert "--set z: not in the expression, whose variables are w" in err
+
+
+def test_math_errors_come_back_as_clear_messages(capsys):
+    assert "log: input must be > 0" in fails(["graph", "log(x)", "--set", "x=-1"], capsys)
+    assert "division by zero" in fails(["graph", "x / (x - x)", "--set", "x=1"], capsys)
+
+
+def test_no_backward_with_html_or_explain_is_refused(capsys):
+    err = fails(NEURON + ["--no-backward", "--explain"], capsys)
+    assert "drop --no-backward" in err
+
+
+def test_repeated_variables_are_one_node_and_numbers_are_constants(capsys):
+    assert main(["graph", "x*x + 2", "--set", "x=3"]) == 0
+    out = capsys.readouterr().out
+    assert out.count("<B>x</B> <FONT") == 1
+    assert len(re.findall(r"^\tn\d+ -> (n\d+)", out, re.M)) == 4  # x→x*x twice, x*x→+, 2→+
+    assert "<B>2</B> <FONT POINT-SIZE=\"9\">const" in out
+
+
+def test_the_installed_command_runs(tmp_path):
+    done = subprocess.run([sys.executable, "-m", "nn.cli", "graph", "tanh(x)", "--set", "x=0.5"],
+                          capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0 and done.stdout.startswith("digraph")

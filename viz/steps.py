@@ -1,0 +1,75 @@
+"""``viz.backward_steps``: one diagram per step of ``backward()``.
+
+The steps are recomputed by replaying the chain rule on copies of the numbers
+(a dict of gradients keyed by node), in the engine's own order, so the user's graph
+is never touched: its ``.grad`` values stay exactly as they were.
+"""
+from __future__ import annotations
+
+from autograd.graph import topo_sort
+from viz import diagram
+from viz.engines import engine_for
+from viz.names import node_names
+from viz.options import DEFAULT_MAX_NODES, DrawOptions
+from viz.render import Diagram
+
+
+class BackwardSteps(list):
+    """A list of diagrams, one per backward step; a notebook shows it as a player."""
+
+    def _repr_html_(self) -> str:
+        from viz.animate import player_html  # animate builds on steps, not the reverse
+
+        return player_html(self)
+
+
+def backward_steps(root, *, rankdir: str = "LR", precision: int = 4, show_local: bool = True,
+                   collapse_modules: bool = False, max_nodes: int = 60,
+                   legend: bool = True) -> BackwardSteps:
+    """Return one ``Diagram`` per node, in the reverse topological order backward uses.
+
+    Frame k highlights the node being processed and its edges, which now carry the
+    contributions it just sent; gradients filled in so far are shown, the others read
+    '?'. The root's frame starts with the seed grad = 1. ``max_nodes`` (default 60)
+    guards against thousands of frames: past it a ``ValueError`` says so.
+    """
+    engine = engine_for(root, "backward_steps")
+    opts = DrawOptions(rankdir, precision, True, show_local, collapse_modules, max_nodes, legend)
+    order = topo_sort(root)
+    if len(order) > opts.max_nodes:
+        raise ValueError(f"backward_steps: the graph has {len(order)} nodes, more than "
+                         f"max_nodes={opts.max_nodes}, which would make {len(order)} diagrams; "
+                         f"step through a smaller expression or pass max_nodes={len(order)}")
+    names = node_names(order, engine.PREFIX, engine.const_name)
+    grads: dict[int, object] = {id(node): None for node in order}
+    grads[id(root)] = engine.seed(root)
+    processed: set[int] = set()
+    frames = BackwardSteps()
+    total = len(order)
+    for step, node in enumerate(reversed(order), start=1):
+        upstream = grads[id(node)]
+        if upstream is not None:
+            for parent, sent in zip(node.parents, engine.contributions(node, upstream)):
+                if sent is not None:
+                    previous = grads[id(parent)]
+                    grads[id(parent)] = sent if previous is None else engine.accumulate(previous, sent)
+        processed.add(id(node))
+        frames.append(diagram.build(
+            order, engine, names, opts,
+            grad_of=lambda n: grads[id(n)],
+            upstream_of=lambda n: grads[id(n)] if id(n) in processed else None,
+            current=node, caption=_caption(step, total, node, root, names)))
+    return frames
+
+
+def _caption(step: int, total: int, node, root, names) -> str:
+    name = names[id(node)]
+    head = f"Step {step} of {total}: "
+    if node is root and node.parents:
+        return head + f"seed {name}.grad = 1, then send local × 1 to each parent of {name}"
+    if node is root:
+        return head + f"seed {name}.grad = 1; {name} has no parents, so backward is done"
+    if not node.parents:
+        return head + f"{name} is a leaf; its gradient is complete (it was summed over its uses)"
+    parents = ", ".join(dict.fromkeys(names[id(p)] for p in node.parents))
+    return head + f"{name}.grad is complete; send local × {name}.grad to {parents}"
