@@ -411,7 +411,10 @@ class Tensor:
         ndim = self.data.ndim
         if not axes:
             axes = tuple(range(ndim - 1, -1, -1))
-        normal = _axes(tuple(axes), self.data.shape, "transpose") if len(axes) == ndim else None
+        try:
+            normal = _axes(tuple(axes), self.data.shape, "transpose")
+        except (TypeError, ValueError):
+            normal = None
         if normal is None or len(normal) != ndim:
             raise ValueError(f"transpose: axes {axes} are not a permutation of the "
                              f"{ndim} axes of shape {self.data.shape}")

@@ -122,7 +122,8 @@ def neg(x):
 
 
 def exp(x):
-    out = np.exp(x)
+    with np.errstate(over="ignore"):  # overflow is reported below, with its position
+        out = np.exp(x)
     if out.size and np.isinf(out.max()):
         require(np.isinf(out) & np.isfinite(x), x,
                 f"exp: the result overflows {x.dtype}; subtract the maximum first"
