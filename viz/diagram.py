@@ -20,17 +20,18 @@ from viz.render import Diagram
 
 
 
-def legend(show_grad: bool, show_local: bool) -> str:
+def legend(engine, show_grad: bool, show_local: bool) -> str:
     """One line under the diagram that says how to read it (only the parts shown)."""
+    local, sent = engine.EDGE_LEGEND
     parts = ["data: forward value"]
     if show_grad:
         parts.append("grad: ∂root/∂node")
     if show_local and show_grad:
-        parts.append("edge: ∂child/∂parent, then local × child.grad = what it adds into parent.grad")
+        parts.append(f"edge: {local}, then {sent}")
     elif show_local:
-        parts.append("edge: ∂child/∂parent")
+        parts.append(f"edge: {local}")
     elif show_grad:
-        parts.append("edge: what it adds into parent.grad")
+        parts.append(f"edge: {sent}")
     return " · ".join(parts)
 
 
@@ -51,21 +52,22 @@ def build(order: Sequence, engine, names: dict[int, str], opts: DrawOptions, *,
     )
     lines = [escape(caption)] if caption else []
     if opts.legend:
-        lines.append(escape(legend(opts.show_grad, opts.show_local)))
+        lines.append(escape(legend(engine, opts.show_grad, opts.show_local)))
     if lines:
         graph.attr(label="<" + "<BR/>".join(lines) + ">", fontsize="10")
 
+    scopes = _scopes(order) if opts.collapse_modules else {}
     entries = []
     for node in order:
         label = _node_label(node, names, engine, opts, grad_of(node), node is root, node is current)
-        entries.append((getattr(node, "scope", None), ids[id(node)], {"label": label}))
+        entries.append((scopes.get(id(node)), ids[id(node)], {"label": label}))
     place_nodes(graph, entries, opts.collapse_modules)
 
     for child in order:
         upstream = upstream_of(child)
         just_sent = child is current
         for index, parent in enumerate(child.parents):
-            lines = engine.edge_lines(child, index, names[id(child)], names[id(parent)], upstream,
+            lines = engine.edge_lines(child, index, names, upstream,
                                       opts.precision, opts.show_local, opts.show_grad)
             attrs = {}
             if lines:
@@ -76,6 +78,20 @@ def build(order: Sequence, engine, names: dict[int, str], opts: DrawOptions, *,
                 attrs.update(color=theme.PENDING_TEXT, fontcolor=theme.PENDING_TEXT, style="dashed")
             graph.edge(ids[id(parent)], ids[id(child)], **attrs)
     return graph
+
+
+def _scopes(order: Sequence) -> dict[int, str | None]:
+    """Each node's module scope. A parameter is created in ``__init__``, outside any
+    call, so it has none; it is drawn in the module that uses it when only one does."""
+    scopes = {id(node): getattr(node, "scope", None) for node in order}
+    users: dict[int, set] = {}
+    for child in order:
+        for parent in child.parents:
+            users.setdefault(id(parent), set()).add(scopes[id(child)])
+    for node in order:
+        if node.is_parameter and scopes[id(node)] is None and len(users.get(id(node), ())) == 1:
+            scopes[id(node)] = next(iter(users[id(node)]))
+    return scopes
 
 
 def _node_label(node, names, engine, opts, grad, is_root: bool, is_current: bool) -> str:

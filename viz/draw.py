@@ -29,5 +29,5 @@ def draw(root, *, rankdir: str = "LR", precision: int = 4, show_grad: bool = Tru
     if len(order) > opts.max_nodes:
         return summary.build(order, engine, opts)
     names = node_names(order, engine.PREFIX, engine.const_name)
-    grad = lambda node: node.grad  # noqa: E731 - the engine's own numbers
-    return diagram.build(order, engine, names, opts, grad_of=grad, upstream_of=grad)
+    # The engine's own numbers: each edge multiplies by its child's stored grad.
+    return diagram.build(order, engine, names, opts, grad_of=engine.grad, upstream_of=engine.grad)

@@ -41,7 +41,7 @@ def node_names(order: Sequence, prefix: str,
     return names
 
 
-_INFIX = {"+", "-", "*", "/", "**", "@"}
+_INFIX = {"+": "+", "-": "-", "*": "*", "/": "/", "**": "**", "matmul": "@"}
 _MAX_ARGS = 4  # past this an n-ary op lists a count, so titles stay one short line
 
 
@@ -50,7 +50,7 @@ def formula(node, names: dict[int, str]) -> str:
     args = [names[id(p)] for p in node.parents]
     op = node.op
     if op in _INFIX and len(args) == 2:
-        return f"{args[0]} {op} {args[1]}"
+        return f"{args[0]} {_INFIX[op]} {args[1]}"
     if op.startswith("**") and len(args) == 1:  # constant exponent, e.g. '**2'
         return f"{args[0]}{op}"
     if op == "neg" and len(args) == 1:

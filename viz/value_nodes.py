@@ -9,6 +9,7 @@ from __future__ import annotations
 from viz.labels import escape, fmt
 
 PREFIX = "v"  # unlabelled nodes are named v1, v2, ...
+EDGE_LEGEND = ("∂child/∂parent", "local × child.grad = what it adds into parent.grad")
 
 
 def kind(node) -> str:
@@ -25,6 +26,10 @@ def contributions(node, grad: float) -> list[float]:
     return [local * grad for local in node.local_grads]
 
 
+def grad(node) -> float:
+    return node.grad
+
+
 def node_rows(node, grad: float | None, precision: int, show_grad: bool) -> list[tuple[str, str]]:
     """The (name, value) rows under the title; ``grad`` None means not reached yet."""
     rows = [("data", fmt(node.data, precision))]
@@ -33,7 +38,7 @@ def node_rows(node, grad: float | None, precision: int, show_grad: bool) -> list
     return rows
 
 
-def edge_lines(child, index: int, child_name: str, parent_name: str, child_grad: float | None,
+def edge_lines(child, index: int, names: dict[int, str], child_grad: float | None,
                precision: int, show_local: bool, show_grad: bool) -> list[tuple[str, bool]]:
     """Lines of the label on the edge from ``child.parents[index]`` to ``child``.
 
@@ -41,6 +46,7 @@ def edge_lines(child, index: int, child_name: str, parent_name: str, child_grad:
     contribution has not been sent yet (step-through), so only the local part shows.
     """
     local = child.local_grads[index]
+    child_name, parent_name = names[id(child)], names[id(child.parents[index])]
     lines = []
     if show_local:
         lines.append((f"∂{escape(child_name)}/∂{escape(parent_name)} = {fmt(local, precision)}", False))

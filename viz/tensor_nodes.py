@@ -1,0 +1,190 @@
+"""What a numpy ``Tensor`` node and its edges say in a diagram.
+
+A node shows its shape and dtype and a short summary of data and grad: the full
+values when there are at most ``SMALL`` of them, otherwise mean and L2 norm. An edge
+names the local rule that turns the child's gradient ``g`` into the parent's share,
+from the table below, and (once sent) summarises that share.
+
+Rules, per op and operand (``{0}``, ``{1}``: the parents; ``{out}``: the child;
+``{g}``: the child's grad; ⊙ is the elementwise product; shares are summed back over
+broadcast axes, as backward does). An op not in the table falls back to
+"VJP of <op>", so new engine ops still draw.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from viz.labels import escape, fmt
+
+PREFIX = "t"  # unlabelled tensors are named t1, t2, ...
+SMALL = 6     # at most this many elements are shown in full
+EDGE_LEGEND = ("the rule mapping child.grad to the parent's share (⊙ elementwise)",
+               "the share it adds into parent.grad")
+
+RULES: dict[str, tuple[str, ...]] = {
+    "+": ("{g}", "{g}"),
+    "-": ("{g}", "−{g}"),
+    "*": ("{g} ⊙ {1}", "{g} ⊙ {0}"),
+    "/": ("{g} / {1}", "−{g} ⊙ {out} / {1}"),
+    "**": ("{g} ⊙ {1}·{0}^({1}−1)", "{g} ⊙ {out}·log {0}"),
+    "matmul": ("{g} · {1}ᵀ", "{0}ᵀ · {g}"),
+    "neg": ("−{g}",),
+    "exp": ("{g} ⊙ {out}",),
+    "log": ("{g} / {0}",),
+    "sqrt": ("{g} / (2·{out})",),
+    "tanh": ("{g} ⊙ (1 − {out}²)",),
+    "sigmoid": ("{g} ⊙ {out}(1 − {out})",),
+    "relu": ("{g} ⊙ [{0} > 0]",),
+    "abs": ("{g} ⊙ sign({0})",),
+    "clip": ("{g} ⊙ [{0} inside the bounds]",),
+    "astype": ("{g} cast to {0}'s dtype",),
+    "sum": ("{g} broadcast to {0}'s shape",),
+    "mean": ("{g} broadcast to {0}'s shape / n",),
+    "max": ("{g} at the maxima of {0} (ties share)",),
+    "reshape": ("{g} reshaped to {0}'s shape",),
+    "transpose": ("{g} transposed back",),
+    "getitem": ("{g} scattered into zeros like {0}",),
+    "softmax": ("{out} ⊙ ({g} − Σ {g}⊙{out})",),
+    "log_softmax": ("{g} − softmax({0})·Σ{g}",),
+    "cross_entropy": ("(softmax({0}) − onehot) / N · {g}", "none (labels)"),
+}
+
+
+def rule(child, index: int, names: dict[int, str]) -> str:
+    """The local rule on the edge from ``child.parents[index]`` to ``child``, as text."""
+    op = child.op
+    if op.startswith("**") and op != "**":  # a constant exponent, e.g. '**2'
+        p = op[2:]
+        templates: tuple[str, ...] = (f"{{g}} ⊙ {p}·{{0}}^({p}−1)",)
+    else:
+        templates = RULES.get(op, ())
+    if index >= len(templates):
+        return f"VJP of {op}"
+    parents = [names[id(p)] for p in child.parents]
+    child_name = names[id(child)]
+    return templates[index].format(*parents, out=child_name, g=f"{child_name}.grad")
+
+
+def kind(node) -> str:
+    if node.is_parameter:
+        return "param"
+    if not node.parents:
+        return "input" if (node.label or node.requires_grad) else "const"
+    return "op"
+
+
+def const_name(node) -> str | None:
+    """A one-element constant is named by its value; bigger constants get t1, t2, ..."""
+    if node.parents or node.label or node.is_parameter or node.requires_grad:
+        return None
+    return f"{node.data.item():g}" if node.data.size == 1 else None
+
+
+def shape_text(array: np.ndarray) -> str:
+    return ("×".join(str(n) for n in array.shape) or "scalar") + f" {array.dtype}"
+
+
+def summary(array: np.ndarray, precision: int) -> str:
+    """Full values for small arrays, else mean and L2 norm (computed in float64)."""
+    if array.size <= SMALL:
+        values = np.asarray(array, dtype=np.float64)
+        if values.ndim == 0:
+            return fmt(values.item(), precision)
+        return _nested(values, precision)
+    values = np.asarray(array, dtype=np.float64)
+    return f"mean {fmt(values.mean(), precision)}, ‖·‖ {fmt(np.linalg.norm(values), precision)}"
+
+
+def _nested(values: np.ndarray, precision: int) -> str:
+    if values.ndim == 1:
+        return "[" + ", ".join(fmt(v, precision) for v in values) + "]"
+    return "[" + ", ".join(_nested(row, precision) for row in values) + "]"
+
+
+def grad(node):
+    """The node's gradient, or None for tensors that do not require grad (no array is made)."""
+    return node.grad if node.requires_grad else None
+
+
+def node_rows(node, grad_value, precision: int, show_grad: bool) -> list[tuple[str, str]]:
+    rows = [("shape", escape(shape_text(node.data))), ("data", summary(node.data, precision))]
+    if show_grad:
+        if not node.requires_grad:
+            rows.append(("grad", "none (constant)"))
+        else:
+            rows.append(("grad", "?" if grad_value is None else summary(grad_value, precision)))
+    return rows
+
+
+def edge_lines(child, index: int, names: dict[int, str], child_grad, precision: int,
+               show_local: bool, show_grad: bool) -> list[tuple[str, bool]]:
+    lines = []
+    vjp = child.local_grads[index]
+    if show_local:
+        text = rule(child, index, names) if vjp is not None else "no gradient (constant)"
+        lines.append((escape(text), False))
+    if show_grad and child_grad is not None and vjp is not None:
+        share = contributions(child, child_grad)[index]
+        lines.append((f"sends {summary(share, precision)}", True))
+    return lines
+
+
+def contributions(node, g: np.ndarray) -> list:
+    """Each parent's share of ``g``, summed to its shape and cast to its dtype, as backward does."""
+    shares = []
+    for parent, vjp in zip(node.parents, node.local_grads):
+        if vjp is None:
+            shares.append(None)
+            continue
+        share = np.asarray(vjp(g))
+        shares.append(_reduce_to(share, parent.data.shape).astype(parent.data.dtype, copy=False))
+    return shares
+
+
+def _reduce_to(share: np.ndarray, shape: tuple) -> np.ndarray:
+    """Undo numpy broadcasting: sum the added leading axes, then the stretched size-1 axes."""
+    if share.shape == shape:
+        return share
+    lead = share.ndim - len(shape)
+    if lead:
+        share = share.sum(axis=tuple(range(lead)))
+    stretched = tuple(i for i, n in enumerate(shape) if n == 1 and share.shape[i] != 1)
+    return share.sum(axis=stretched, keepdims=True) if stretched else share
+
+
+def seed(root) -> np.ndarray:
+    if root.data.size != 1:
+        raise ValueError(f"backward needs a one-element root to start from, this one has "
+                         f"shape {root.data.shape}; reduce it first, e.g. .sum() or .mean()")
+    return np.ones_like(root.data)
+
+
+def accumulate(total: np.ndarray, share: np.ndarray) -> np.ndarray:
+    return total + share
+
+
+def explain_seed(root, name: str) -> str:
+    return (f"{name}.grad = {summary(root.grad, 6)}   (the seed of backward(); "
+            f"shape {shape_text(root.data)})")
+
+
+def explain_sum(node, name: str, uses: list[tuple], names: dict[int, str]) -> str:
+    """Shape-level chain rule: one rule per use, each share summarised, then the total."""
+    head = f"{name}.grad ({shape_text(node.data)})"
+    if not node.requires_grad:
+        return f"{head}: none, {name} does not require grad (a constant or data)"
+    terms, shares, total = [], [], None
+    for child, index in uses:
+        if child.local_grads[index] is None:
+            continue
+        share = contributions(child, child.grad)[index]
+        terms.append(rule(child, index, names))
+        shares.append(summary(share, 6))
+        total = share if total is None else total + share
+    text = f"{head} = {' + '.join(f'[{t}]' for t in terms)} = {' + '.join(shares)}"
+    if len(shares) > 1:
+        text += f" = {summary(total, 6)}"
+    if total is None or not np.array_equal(total, node.grad):
+        text += (f"   (note: {name}.grad holds {summary(node.grad, 6)}: a leaf keeps summing "
+                 "over backward() calls until zero_grad(), or backward() last ran from another root)")
+    return text
