@@ -1,0 +1,177 @@
+"""viz on Tensor graphs: shapes, summaries, rule names, shares, clusters, steps, explain."""
+from __future__ import annotations
+
+import re
+from types import SimpleNamespace
+
+import numpy as np
+import pytest
+from hypothesis import given
+
+import nn
+import viz
+from autograd import Tensor, Value
+from autograd.graph import topo_sort
+from tests.expressions import programs, run
+from viz import tensor_nodes
+
+
+def small_graph():
+    W = Tensor(np.arange(6, dtype=np.float64).reshape(2, 3) / 10, requires_grad=True, label="W")
+    x = Tensor(np.array([[1.0, -2.0]]), label="x")
+    h = (x @ W).tanh()
+    h.label = "h"
+    loss = (h * h).sum() + h.mean()
+    loss.label = "loss"
+    loss.backward()
+    return W, x, h, loss
+
+
+def mlp_loss():
+    model = nn.MLP(784, [100, 10], activation="relu")
+    rng = np.random.default_rng(0)
+    x = Tensor(rng.random((32, 784), dtype=np.float32), label="x")
+    loss = nn.functional.cross_entropy(model(x), rng.integers(0, 10, 32))
+    loss.label = "loss"
+    loss.backward()
+    return loss
+
+
+def test_a_tensor_node_shows_shape_dtype_and_summaries():
+    W, x, h, loss = small_graph()
+    source = viz.draw(loss).source
+    assert "<B>W</B> <FONT POINT-SIZE=\"9\">input" in source
+    assert ">2×3 float64</TD>" in source and ">scalar float64</TD>" in source
+    assert ">[[0, 0.1, 0.2], [0.3, 0.4, 0.5]]</TD>" in source  # small: every value
+    assert "none (constant)" in source  # x does not require grad
+    big = viz.draw(mlp_loss()).source
+    assert re.search(r">784×100 float32</TD></TR><TR><TD ALIGN=\"LEFT\">data</TD>"
+                     r"<TD ALIGN=\"RIGHT\">mean -?[0-9.e-]+, ‖·‖ [0-9.e-]+</TD>", big)
+
+
+def test_edges_name_the_local_rule_of_each_op():
+    W, x, h, loss = small_graph()
+    source = viz.draw(loss).source
+    for text in ("xᵀ · t1.grad", "h.grad ⊙ (1 − h²)", "t3.grad ⊙ h", "no gradient (constant)",
+                 "t2.grad broadcast to h&#x27;s shape / n"):
+        assert text in source
+    mlp = viz.draw(mlp_loss()).source
+    assert "(softmax(t6) − onehot) / N · loss.grad" in mlp
+    assert re.search(r"t\d\.grad · weightᵀ", mlp) and "[t3 &gt; 0]" in mlp
+
+
+def test_the_rule_table_falls_back_for_an_unknown_op():
+    a = SimpleNamespace(label="a")
+    child = SimpleNamespace(op="mystery", parents=(a,))
+    names = {id(a): "a", id(child): "m"}
+    assert tensor_nodes.rule(child, 0, names) == "VJP of mystery"
+    power = SimpleNamespace(op="**3", parents=(a,))
+    names[id(power)] = "p"
+    assert tensor_nodes.rule(power, 0, names) == "p.grad ⊙ 3·a^(3−1)"
+
+
+def engine_order_sum(node, root):
+    total = None
+    for child in reversed(topo_sort(root)):
+        for index, parent in enumerate(child.parents):
+            if parent is node and child.local_grads[index] is not None:
+                share = tensor_nodes.contributions(child, child.grad)[index]
+                total = share if total is None else total + share
+    return total
+
+
+@given(programs(max_leaves=3, max_steps=8))
+def test_shares_over_a_nodes_edges_sum_to_its_grad(program):
+    values, steps = program
+    leaves = [Tensor(np.array([[v, -v, 0.5 * v]]), requires_grad=True, label=f"x{i}")
+              for i, v in enumerate(values)]
+    out = run(steps, leaves).sum()
+    out.backward()
+    for node in topo_sort(out):
+        if node is out:
+            continue
+        if node.requires_grad:
+            assert np.array_equal(engine_order_sum(node, out), node.grad)
+        else:  # a constant receives nothing
+            assert engine_order_sum(node, out) is None
+    frames = viz.backward_steps(out, precision=17, max_nodes=200)
+    assert len(frames) == len(topo_sort(out))
+
+
+def test_shares_shown_on_small_tensors_are_the_engines():
+    W, x, h, loss = small_graph()
+    source = viz.draw(loss, precision=17).source
+    shown = re.search(r"xᵀ · t1\.grad<BR/><FONT[^>]*><B>sends (\[\[.*?\]\])</B>", source).group(1)
+    values = [float(v) for v in re.findall(r"-?[0-9.]+(?:e-?\d+)?", shown)]
+    assert values == W.grad.ravel().tolist()
+
+
+def test_collapse_modules_draws_one_cluster_per_module_with_its_parameters():
+    source = viz.draw(mlp_loss(), collapse_modules=True).source
+    for title in ("MLP(784→100→10)", "Linear(784→100)", "ReLU()", "Linear(100→10)"):
+        assert f"<B>{title}</B>" in source
+    linear = source.index("<B>Linear(784→100)</B>")
+    body = source[source.rindex("subgraph cluster_", 0, linear):]
+    body = body[:body.index("\t\t}")]
+    assert "784×100 float32" in body  # the weight sits in its layer's box
+
+
+def test_steps_replay_a_tensor_backward_without_touching_it():
+    W, x, h, loss = small_graph()
+    before = W.grad.copy()
+    frames = viz.backward_steps(loss, precision=17)
+    assert len(frames) == len(topo_sort(loss)) == 8
+    assert np.array_equal(W.grad, before)
+    assert "Step 8 of 8" in frames[-1].source
+
+
+def test_steps_need_a_one_element_root():
+    W = Tensor(np.ones((2, 2)), requires_grad=True)
+    with pytest.raises(ValueError, match=r"one-element root.*shape \(2, 2\).*\.sum\(\)"):
+        viz.backward_steps(W * 2.0)
+
+
+def test_explain_gives_a_shape_level_derivation_with_the_engines_numbers():
+    W, x, h, loss = small_graph()
+    text = viz.explain(W, loss)
+    assert text.startswith("W.grad (2×3 float64) = [xᵀ · t1.grad] = [[")
+    assert "note" not in text
+    shown = [float(v) for v in re.findall(r"-?\d+\.?\d*(?:e-?\d+)?", text.split("] = ", 1)[1])]
+    assert np.allclose(shown, W.grad.ravel(), rtol=1e-5)
+    lines = viz.explain(loss).splitlines()
+    assert len(lines) == 8 and lines[0].startswith("loss.grad = 1")
+    assert any(line.startswith("h.grad (1×3 float64) = [t3.grad ⊙ h] + [t3.grad ⊙ h] + ")
+               for line in lines)
+    assert "x.grad (1×2 float64): none, x does not require grad (a constant or data)" in lines
+
+
+def test_explain_refuses_to_mix_engines():
+    *_, loss = small_graph()
+    with pytest.raises(TypeError, match="different engines"):
+        viz.explain(Value(1.0), root=loss)
+
+
+def test_tensor_labels_are_escaped():
+    t = Tensor(np.ones(2), requires_grad=True, label="<W&\"\\>")
+    out = (t * 2.0).sum()
+    out.backward()
+    source = viz.draw(out).source
+    assert "&lt;W&amp;&quot;&#92;&gt;" in source and "<W&" not in source
+
+
+def test_a_large_tensor_graph_gets_the_summary():
+    x = Tensor(np.ones(3), requires_grad=True, label="x")
+    out = x
+    for _ in range(30):
+        out = out * 1.0
+    out = out.sum()
+    out.backward()
+    source = viz.draw(out, max_nodes=20).source
+    assert "Summary only: this graph has 62 nodes, more than max_nodes=20" in source
+
+
+@pytest.mark.dot
+def test_an_mlp_forward_graph_renders(tmp_path):
+    with_grads = viz.draw(mlp_loss(), collapse_modules=True)
+    path = with_grads.render(tmp_path / "mlp", format="svg")
+    assert "Linear(784→100)" in open(path, encoding="utf-8").read()
