@@ -26,13 +26,30 @@ def test_without_output_the_dot_source_goes_to_stdout(capsys):
     for name in ("w0", "x0", "w1", "x1", "b"):
         assert f"<B>{name}</B> <FONT POINT-SIZE=\"9\">input" in out
     assert "<B>grad</B></FONT></TD><TD ALIGN=\"RIGHT\"><FONT COLOR=\"black\"><B>-0.1966</B>" in out
-    assert "sigmoid(v4) <FONT" in out and "0.1966 × 1 = 0.1966" in out
+    assert "<B>out</B> = sigmoid(v4) <FONT" in out and "0.1966 × 1 = 0.1966" in out
 
 
 def test_dot_output_needs_no_graphviz(capsys, monkeypatch, tmp_path):
     monkeypatch.setenv("PATH", "")
     assert main(NEURON + ["-o", str(tmp_path / "neuron.dot")]) == 0
     assert (tmp_path / "neuron.dot").read_text(encoding="utf-8").startswith("digraph")
+
+
+def test_output_files_get_ordinary_permissions(capsys, tmp_path):
+    path = tmp_path / "neuron.dot"
+    assert main(NEURON + ["-o", str(path)]) == 0
+    reference = tmp_path / "reference"
+    reference.write_text("x")  # created the ordinary way: 0666 minus the umask
+    assert path.stat().st_mode == reference.stat().st_mode
+
+
+def test_the_result_is_named_out_or_as_asked(capsys):
+    assert main(NEURON) == 0
+    assert "<B>out</B> = sigmoid(v4)" in capsys.readouterr().out
+    assert main(NEURON + ["--name", "o"]) == 0
+    assert "<B>o</B> = sigmoid(v4)" in capsys.readouterr().out
+    assert main(["graph", "w", "--set", "w=2"]) == 0
+    assert "<B>w</B> <FONT" in capsys.readouterr().out
 
 
 def test_missing_dot_is_explained_and_leaves_no_file(capsys, monkeypatch, tmp_path):
@@ -68,7 +85,7 @@ def test_no_backward_draws_the_forward_pass_only(capsys):
 def test_explain_prints_every_gradient(capsys):
     assert main(NEURON + ["--explain"]) == 0
     lines = capsys.readouterr().out.splitlines()
-    assert lines[0].startswith("v5.grad = 1.0") or lines[0].startswith("v")
+    assert lines[0] == "out.grad = 1.0   (the seed: ∂out/∂out = 1)"
     by_name = {line.split(".grad")[0]: line for line in lines}
     assert len(by_name) == 10
     assert by_name["w0"] == "w0.grad = ∂v2/∂w0·v2.grad = (-1.0)(0.19661193324148185) = -0.19661193324148185"
@@ -155,3 +172,9 @@ def test_the_installed_command_runs(tmp_path):
     done = subprocess.run([sys.executable, "-m", "nn.cli", "graph", "tanh(x)", "--set", "x=0.5"],
                           capture_output=True, text=True, timeout=60)
     assert done.returncode == 0 and done.stdout.startswith("digraph")
+
+
+def test_an_unwritable_output_is_a_clear_error(capsys, tmp_path):
+    err = fails(NEURON + ["-o", str(tmp_path / "no" / "such" / "dir.dot")], capsys, code=1)
+    assert "cannot write" in err
+    assert list(tmp_path.iterdir()) == []

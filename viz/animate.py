@@ -10,10 +10,10 @@ from __future__ import annotations
 import hashlib
 import os
 import re
-import tempfile
 from pathlib import Path
 from typing import Sequence
 
+from viz.files import write_atomic
 from viz.render import Diagram
 from viz.steps import backward_steps
 
@@ -113,17 +113,8 @@ class Animation:
         return self.fragment
 
     def save(self, path: str | os.PathLike) -> Path:
-        """Write the page atomically (a temp file, then ``os.replace``)."""
-        path = Path(path)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                handle.write(self.html)
-            os.replace(tmp, path)
-        except BaseException:
-            os.unlink(tmp)
-            raise
-        return path
+        """Write the page atomically (a temporary file, then ``os.replace``)."""
+        return write_atomic(path, self.html.encode("utf-8"))
 
 
 def animate_backward(root, path: str | os.PathLike | None = None, **options) -> Animation:

@@ -10,14 +10,13 @@ from __future__ import annotations
 
 import argparse
 import math
-import os
 import sys
-import tempfile
 from pathlib import Path
 
 from autograd.value import Value
 from viz import GraphvizNotFoundError, animate_backward, draw, explain
 from viz.expression import evaluate, parse, variables
+from viz.files import write_atomic
 
 FORMATS = ("svg", "png", "pdf", "dot")  # dot: the DOT source itself, needs no Graphviz
 
@@ -42,6 +41,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                         help="also write a self-contained HTML step-through of backward")
     parser.add_argument("--explain", action="store_true",
                         help="print every gradient derived by the chain rule")
+    parser.add_argument("--name", default="out",
+                        help="name shown for the expression's result (default: out)")
     parser.add_argument("--rankdir", default="LR", choices=("LR", "RL", "TB", "BT"),
                         help="layout direction (default LR: inputs left, result right)")
     parser.add_argument("--precision", type=int, default=4,
@@ -87,6 +88,8 @@ def build(args: argparse.Namespace) -> Value:
         raise ValueError(f"--set {', '.join(unused)}: not in the expression, whose variables "
                          f"are {', '.join(names) or '(none)'}")
     root = evaluate(tree, values)
+    if root.label is None:  # a bare variable keeps its own name
+        root.label = args.name
     if not args.no_backward:
         root.backward()
     return root
@@ -109,7 +112,7 @@ def run(args: argparse.Namespace) -> int:
         else:
             fmt = _format(args.output)
             data = graph.source.encode() if fmt == "dot" else graph.pipe(format=fmt)
-            _write(args.output, data)
+            write_atomic(args.output, data)
             print(f"wrote {args.output}", file=sys.stderr)
         if args.html:
             animate_backward(root, args.html, rankdir=args.rankdir, precision=args.precision)
@@ -125,16 +128,3 @@ def run(args: argparse.Namespace) -> int:
 
 def _format(path: Path) -> str:
     return path.suffix.lower().lstrip(".")
-
-
-def _write(path: Path, data: bytes) -> None:
-    """Write through a temporary file so a failure never leaves half a diagram behind."""
-    directory = path.parent if str(path.parent) else Path(".")
-    fd, tmp = tempfile.mkstemp(dir=directory, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-        os.replace(tmp, path)
-    except BaseException:
-        os.unlink(tmp)
-        raise
