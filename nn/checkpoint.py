@@ -54,10 +54,11 @@ def read(path: PathLike) -> dict[str, np.ndarray]:
     """Every array in a checkpoint file, fully read and checked (no model needed)."""
     path = os.fspath(path)
     try:
-        with np.load(path, allow_pickle=False) as archive:
-            if not isinstance(archive, np.lib.npyio.NpzFile):
-                raise ValueError(f"load: {path!r} is a single .npy array, not a tracegrad "
-                                 "checkpoint (.npz written by nn.save)")
+        archive = np.load(path, allow_pickle=False)
+        if not isinstance(archive, np.lib.npyio.NpzFile):
+            raise ValueError(f"load: {path!r} is a single .npy array, not a tracegrad "
+                             "checkpoint (.npz written by nn.save)")
+        with archive:
             # Read every member now: a truncated or corrupt member must fail here,
             # before any parameter is touched.
             arrays = {name: archive[name] for name in archive.files}
