@@ -181,10 +181,14 @@ class Module:
         return self.train(False)
 
     def zero_grad(self) -> None:
-        """Reset every parameter's gradient to zero before the next backward pass."""
+        """Reset every parameter's gradient to zero before the next backward pass.
+
+        A Tensor's grad is reset to ``None``, which reads as zeros; the next backward
+        then stores its gradient directly instead of adding it to a zero-filled array.
+        """
         for p in self.parameters():
-            if isinstance(p.grad, np.ndarray):
-                p.grad[...] = 0
+            if isinstance(p.data, np.ndarray):
+                p.grad = None
             else:
                 p.grad = 0.0
 

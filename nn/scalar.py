@@ -44,7 +44,7 @@ def check_activation(activation: object, where: str) -> str:
 
 
 def _as_inputs(x: object, nin: int, where: str) -> list:
-    """The call's inputs as a list of length ``nin`` (numpy rows become Python floats)."""
+    """The call's inputs as a list of ``nin`` Values (numpy rows and floats become leaves)."""
     if isinstance(x, np.ndarray):
         if x.ndim != 1:
             raise ValueError(f"{where}: expected a 1-D input of length {nin}, got an array of shape {x.shape}")
@@ -55,7 +55,9 @@ def _as_inputs(x: object, nin: int, where: str) -> list:
         )
     if len(x) != nin:
         raise ValueError(f"{where}: expected {nin} inputs, got {len(x)}")
-    return list(x)
+    # Plain numbers become one leaf each, shared by every neuron that reads them:
+    # a diagram shows input x3 once, and a forward pass makes nin leaves, not nin*nout.
+    return [v if isinstance(v, Value) else Value(v, label=f"x{i}") for i, v in enumerate(x)]
 
 
 class Neuron(Module):

@@ -179,7 +179,7 @@ class Optimizer:
                     for v in slot.values:
                         v.grad = 0.0
                 else:
-                    slot.param.grad[...] = 0
+                    slot.param.grad = None  # a Tensor reads a reset grad as zeros
 
     # ---- state -----------------------------------------------------------------------
     def _param_slots(self) -> list[tuple[Slot, int | None]]:
