@@ -61,6 +61,8 @@ def test_a_partial_sum_shows_before_the_second_use_arrives():
     ids = {n.label: f"n{i}" for i, n in enumerate(topo_sort(c)) if n.label}
     seen = [shown_grads(frame)[ids["a"]] for frame in viz.backward_steps(c)]
     assert seen[0] == "1" and seen[-1] == "4"  # 1 from c directly, then 3 more through b
+    assert "a is a leaf; its gradient is complete, summed over its 2 uses" in \
+        viz.backward_steps(c)[-1].source
 
 
 @given(programs(max_leaves=3, max_steps=6))
@@ -121,7 +123,7 @@ def test_animation_is_one_self_contained_html_file(tmp_path):
     assert not re.search(r"(src|href)=\"(https?:)?//", html)
     assert "http://" not in html.replace("http://www.w3.org", "")
     assert "https://" not in html
-    assert "Step 4 of 10" in html
+    assert "Step 4 of 10" in html and "<title>n" not in html
 
 
 @pytest.mark.dot

@@ -19,6 +19,7 @@ from viz.steps import backward_steps
 
 _PROLOG = re.compile(r"^.*?(?=<svg)", re.S)  # XML declaration, DOCTYPE and comments
 _IDS = re.compile(r'\s(id|class)="[^"]*"')   # graphviz reuses ids in every frame
+_TITLES = re.compile(r"<title>[^<]*</title>")  # hover text naming internal node ids (n3)
 
 _STYLE = """
 .tg-player{font-family:Helvetica,Arial,sans-serif;outline:none}
@@ -71,8 +72,7 @@ def player_html(frames: Sequence[Diagram], *, delay_ms: int = 1200,
     """The player as an HTML fragment (a div, its style and its script)."""
     if not frames:
         raise ValueError("player_html: there are no frames to show")
-    svgs = [_IDS.sub("", _PROLOG.sub("", frame.pipe(format="svg", encoding="utf-8")))
-            for frame in frames]
+    svgs = [_svg(frame) for frame in frames]
     # A content hash keeps ids unique when a notebook shows several players, and
     # keeps the file byte-for-byte reproducible.
     uid = "tg-" + hashlib.sha1("".join(svgs).encode()).hexdigest()[:12]
@@ -92,6 +92,12 @@ def player_html(frames: Sequence[Diagram], *, delay_ms: int = 1200,
         '<div class="tg-hint">← → step · space play/pause · Home/End first/last</div>'
         f"</div><script>{_SCRIPT % {'id': uid, 'delay': delay_ms}}</script>"
     )
+
+
+def _svg(frame: Diagram) -> str:
+    """A frame as a bare inline <svg> element."""
+    svg = _PROLOG.sub("", frame.pipe(format="svg", encoding="utf-8"))
+    return _TITLES.sub("", _IDS.sub("", svg))
 
 
 class Animation:

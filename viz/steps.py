@@ -6,6 +6,8 @@ is never touched: its ``.grad`` values stay exactly as they were.
 """
 from __future__ import annotations
 
+from collections import Counter
+
 from autograd.graph import topo_sort
 from viz import diagram
 from viz.engines import engine_for
@@ -44,6 +46,7 @@ def backward_steps(root, *, rankdir: str = "LR", precision: int = 4, show_local:
     grads: dict[int, object] = {id(node): None for node in order}
     grads[id(root)] = engine.seed(root)
     processed: set[int] = set()
+    uses = Counter(id(parent) for child in order for parent in child.parents)
     frames = BackwardSteps()
     total = len(order)
     for step, node in enumerate(reversed(order), start=1):
@@ -58,11 +61,11 @@ def backward_steps(root, *, rankdir: str = "LR", precision: int = 4, show_local:
             order, engine, names, opts,
             grad_of=lambda n: grads[id(n)],
             upstream_of=lambda n: grads[id(n)] if id(n) in processed else None,
-            current=node, caption=_caption(step, total, node, root, names)))
+            current=node, caption=_caption(step, total, node, root, names, uses)))
     return frames
 
 
-def _caption(step: int, total: int, node, root, names) -> str:
+def _caption(step: int, total: int, node, root, names, uses: Counter) -> str:
     name = names[id(node)]
     head = f"Step {step} of {total}: "
     if node is root and node.parents:
@@ -70,6 +73,8 @@ def _caption(step: int, total: int, node, root, names) -> str:
     if node is root:
         return head + f"seed {name}.grad = 1; {name} has no parents, so backward is done"
     if not node.parents:
-        return head + f"{name} is a leaf; its gradient is complete (it was summed over its uses)"
+        count = uses[id(node)]
+        summed = f", summed over its {count} uses" if count > 1 else ""
+        return head + f"{name} is a leaf; its gradient is complete{summed}"
     parents = ", ".join(dict.fromkeys(names[id(p)] for p in node.parents))
     return head + f"{name}.grad is complete; send local × {name}.grad to {parents}"
