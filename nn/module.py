@@ -22,11 +22,14 @@ def _is_parameter(x: object) -> bool:
 
 
 def _entries(obj: object) -> Iterator[tuple[str, object]]:
-    """(name, item) for every attribute, with lists and tuples unpacked as ``name.i``."""
+    """(name, item) for every attribute; lists and tuples unpack as ``name.i``, dicts as ``name.key``."""
     for name, value in vars(obj).items():
         if isinstance(value, (list, tuple)):
             for i, item in enumerate(value):
                 yield f"{name}.{i}", item
+        elif isinstance(value, dict):
+            for key, item in value.items():
+                yield f"{name}.{key}", item
         else:
             yield name, value
 
@@ -47,7 +50,9 @@ class Module:
     """Base class for layers and networks built on ``Tensor`` or ``Value``.
 
     Subclasses assign parameters (nodes whose class sets ``is_parameter = True``),
-    sub-modules, or lists of either as attributes, and define ``forward``.
+    sub-modules, or lists, tuples or dicts of either as attributes, and define
+    ``forward``. ``parameters()`` finds them in the order the attributes were first
+    assigned, each once even if shared.
 
     Diagram contract: ``module(x)`` runs ``forward`` inside
     ``autograd.recording.scope(self.scope_name)``, so every node it creates records

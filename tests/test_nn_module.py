@@ -43,6 +43,16 @@ def test_lists_of_modules_and_sequential_are_walked_in_order():
     assert [p for p in seq.parameters()] == [seq[0].weight, seq[0].bias, seq[2].weight]
 
 
+def test_dicts_of_modules_and_parameters_are_walked():
+    class Heads(nn.Module):
+        def __init__(self):
+            self.heads = {"a": nn.Linear(2, 1, bias=False), "b": nn.Linear(2, 1, bias=False)}
+            self.extra = (nn.Parameter(np.zeros(1)),)
+            self.config = {"lr": 0.1}
+    assert [n for n, _ in Heads().named_parameters()] == ["heads.a.weight", "heads.b.weight", "extra.0"]
+    assert [n for n, _ in Heads().named_children()] == ["heads.a", "heads.b"]
+
+
 def test_shared_parameters_and_modules_are_yielded_once():
     shared = nn.Linear(2, 2)
     seq = nn.Sequential(shared, nn.ReLU(), shared)
