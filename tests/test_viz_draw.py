@@ -302,3 +302,18 @@ def test_renders_to_svg_and_displays_inline(tmp_path):
     assert "<svg" in svg and "&lt;b&gt;&amp;&quot;\\" in svg and "∂v1/∂" in svg
     bundle = graph._repr_mimebundle_()
     assert bundle["image/svg+xml"].lstrip().startswith("<?xml")
+
+
+def test_the_summary_keeps_to_a_few_module_boxes():
+    x = Value(1.0, label="x")
+    terms = []
+    with scope("Net(20)#1"):
+        for i in range(20):
+            with scope(f"Block({i})#{i + 2}"):
+                terms.append(x * float(i))
+        total = Value.sum(terms)
+    total.backward()
+    source = viz.draw(total, max_nodes=30).source
+    boxes = re.findall(r"^\tm\d+ \[label=", source, re.M)
+    assert "<B>Net(20)</B>" in source and "Block(" not in source
+    assert len(boxes) == 2  # Net(20) and the input outside it

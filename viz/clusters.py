@@ -9,7 +9,7 @@ no user text ever reaches an identifier.
 """
 from __future__ import annotations
 
-from typing import Iterable
+from typing import Iterable, Sequence
 
 import graphviz
 
@@ -21,6 +21,20 @@ def display_name(component: str) -> str:
     """``'Linear(784→100)#3'`` → ``'Linear(784→100)'``; the uid only keeps calls apart."""
     display, sep, _uid = component.rpartition("#")
     return display if sep else component
+
+
+def node_scopes(order: Sequence) -> dict[int, str | None]:
+    """Each node's module scope, by ``id``. A parameter is created in ``__init__``,
+    outside any call, so it has none; it joins the module that uses it when only one does."""
+    scopes = {id(node): getattr(node, "scope", None) for node in order}
+    users: dict[int, set] = {}
+    for child in order:
+        for parent in child.parents:
+            users.setdefault(id(parent), set()).add(scopes[id(child)])
+    for node in order:
+        if node.is_parameter and scopes[id(node)] is None and len(users.get(id(node), ())) == 1:
+            scopes[id(node)] = next(iter(users[id(node)]))
+    return scopes
 
 
 def place_nodes(graph: graphviz.Digraph, entries: Iterable[tuple[str | None, str, dict]],

@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import Callable, Sequence
 
 from viz import theme
-from viz.clusters import place_nodes
+from viz.clusters import node_scopes, place_nodes
 from viz.labels import escape
 from viz.names import formula
 from viz.options import DrawOptions
@@ -56,7 +56,7 @@ def build(order: Sequence, engine, names: dict[int, str], opts: DrawOptions, *,
     if lines:
         graph.attr(label="<" + "<BR/>".join(lines) + ">", fontsize="10")
 
-    scopes = _scopes(order) if opts.collapse_modules else {}
+    scopes = node_scopes(order) if opts.collapse_modules else {}
     entries = []
     for node in order:
         label = _node_label(node, names, engine, opts, grad_of(node), node is root, node is current)
@@ -78,20 +78,6 @@ def build(order: Sequence, engine, names: dict[int, str], opts: DrawOptions, *,
                 attrs.update(color=theme.PENDING_TEXT, fontcolor=theme.PENDING_TEXT, style="dashed")
             graph.edge(ids[id(parent)], ids[id(child)], **attrs)
     return graph
-
-
-def _scopes(order: Sequence) -> dict[int, str | None]:
-    """Each node's module scope. A parameter is created in ``__init__``, outside any
-    call, so it has none; it is drawn in the module that uses it when only one does."""
-    scopes = {id(node): getattr(node, "scope", None) for node in order}
-    users: dict[int, set] = {}
-    for child in order:
-        for parent in child.parents:
-            users.setdefault(id(parent), set()).add(scopes[id(child)])
-    for node in order:
-        if node.is_parameter and scopes[id(node)] is None and len(users.get(id(node), ())) == 1:
-            scopes[id(node)] = next(iter(users[id(node)]))
-    return scopes
 
 
 def _node_label(node, names, engine, opts, grad, is_root: bool, is_current: bool) -> str:

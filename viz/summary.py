@@ -3,7 +3,8 @@
 ``dot`` needs minutes for tens of thousands of nodes and the result cannot be read
 anyway, so instead of the full diagram this draws a box that says so, counts of the
 graph's operations and leaves, and, when ``nn`` modules tagged the nodes with scopes,
-one box per module with the edges between modules.
+one box per module (at most ``MAX_GROUPS``, going only as deep in the module
+nesting as that allows) with the edges between modules.
 """
 from __future__ import annotations
 
@@ -11,12 +12,13 @@ from collections import Counter
 from typing import Sequence
 
 from viz import theme
-from viz.clusters import display_name
+from viz.clusters import display_name, node_scopes
 from viz.labels import escape, fmt
 from viz.options import DrawOptions
 from viz.render import Diagram
 
 _OUTSIDE = "(outside modules)"
+MAX_GROUPS = 12  # module boxes in a summary; more would be the unreadable diagram again
 
 
 def build(order: Sequence, engine, opts: DrawOptions) -> Diagram:
@@ -25,7 +27,7 @@ def build(order: Sequence, engine, opts: DrawOptions) -> Diagram:
                     node_attr={"shape": "plain", "fontname": theme.FONT, "fontsize": "11"},
                     edge_attr={"fontname": theme.FONT, "fontsize": "10", "color": theme.EDGE})
     graph.node("summary", label=_summary_table(order, engine, opts))
-    groups = _module_groups(order, opts.max_nodes)
+    groups = _module_groups(order, min(MAX_GROUPS, opts.max_nodes))
     if groups is None:
         return graph
     group_of, members = groups
@@ -82,7 +84,8 @@ def _depth(order: Sequence) -> int:
 
 def _module_groups(order: Sequence, limit: int):
     """Group nodes by module scope, as deep as ``limit`` boxes allow; None without scopes."""
-    scopes = [getattr(node, "scope", None) for node in order]
+    by_id = node_scopes(order)
+    scopes = [by_id[id(node)] for node in order]
     deepest = max((s.count("/") + 1 for s in scopes if s), default=0)
     for depth in range(deepest, 0, -1):
         keys = ["/".join(s.split("/")[:depth]) if s else None for s in scopes]
