@@ -108,6 +108,17 @@ def test_mlp_gradcheck(activation):
     gradcheck(f, x + model.parameters())
 
 
+@pytest.mark.parametrize("activation", ["relu", "tanh", "sigmoid", "linear"])
+def test_neuron_and_layer_gradcheck(activation):
+    neuron, layer = Neuron(3, activation, rng=3), Layer(3, 2, activation, rng=4)
+    for p in neuron.parameters() + layer.parameters():
+        if p.label == "b":
+            p.data = 0.2
+    x = [Value(0.4, label="x0"), Value(-0.8, label="x1"), Value(1.1, label="x2")]
+    gradcheck(lambda *n: neuron(list(n[:3])), x + neuron.parameters())
+    gradcheck(lambda *n: Value.sum(v * v for v in layer(list(n[:3]))), x + layer.parameters())
+
+
 def test_micrograd_style_training_step():
     model = MLP(3, [4, 4, 1], rng=0)
     xs = [[2.0, 3.0, -1.0], [3.0, -1.0, 0.5], [0.5, 1.0, 1.0], [1.0, 1.0, -1.0]]

@@ -327,6 +327,7 @@ def test_a_step_that_makes_a_value_infinite_is_refused():
      "unknown hyperparameters"),
     (lambda p: nn.optim.SGD([{"params": [p]}, p], lr=0.1), "not a mix"),
     (lambda p: nn.optim.SGD(5, lr=0.1), "must be an iterable"),
+    (lambda p: nn.optim.SGD(nn.MLP(2, [2]), lr=0.1), "pass model.parameters()"),
 ])
 def test_bad_arguments_are_refused_with_a_reason(make, message):
     p = nn.Parameter(np.ones(2))

@@ -74,7 +74,8 @@ class Optimizer:
         try:
             items = list(params)
         except TypeError:
-            raise TypeError(f"{name}: params must be an iterable, got {type(params).__name__}") from None
+            raise TypeError(f"{name}: params must be an iterable of parameters, got "
+                            f"{type(params).__name__}; pass model.parameters()") from None
         if not items:
             raise ValueError(f"{name}: got an empty parameter list")
         groups = items if all(isinstance(g, dict) for g in items) else [{"params": items}]
