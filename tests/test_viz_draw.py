@@ -1,7 +1,6 @@
 """viz.draw on Value graphs, checked on the DOT source (no `dot` needed)."""
 from __future__ import annotations
 
-import math
 import re
 
 import graphviz
@@ -297,6 +296,7 @@ def test_renders_to_svg_and_displays_inline(tmp_path):
     out = a * a + 1.0
     out.backward()
     graph = viz.draw(out, collapse_modules=True)
+    assert isinstance(graph, graphviz.Digraph)  # the documented return type
     path = graph.render(tmp_path / "g", format="svg")
     svg = open(path, encoding="utf-8").read()
     assert "<svg" in svg and "&lt;b&gt;&amp;&quot;\\" in svg and "∂v1/∂" in svg

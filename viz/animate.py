@@ -13,6 +13,7 @@ import re
 from pathlib import Path
 from typing import Sequence
 
+from viz.engines import Node
 from viz.files import write_atomic
 from viz.render import Diagram
 from viz.steps import backward_steps
@@ -123,7 +124,7 @@ class Animation:
         return write_atomic(path, self.html.encode("utf-8"))
 
 
-def animate_backward(root, path: str | os.PathLike | None = None, **options) -> Animation:
+def animate_backward(root: Node, path: str | os.PathLike | None = None, **options) -> Animation:
     """Render ``backward_steps(root, **options)`` into a player; write it to ``path`` if given.
 
     Needs Graphviz's ``dot`` to render the frames (``GraphvizNotFoundError`` otherwise).

@@ -3,13 +3,13 @@ from __future__ import annotations
 
 from autograd.graph import topo_sort
 from viz import diagram, summary
-from viz.engines import engine_for
+from viz.engines import Node, engine_for
 from viz.names import node_names
 from viz.options import DEFAULT_MAX_NODES, DrawOptions
 from viz.render import Diagram
 
 
-def draw(root, *, rankdir: str = "LR", precision: int = 4, show_grad: bool = True,
+def draw(root: Node, *, rankdir: str = "LR", precision: int = 4, show_grad: bool = True,
          show_local: bool = True, collapse_modules: bool = False,
          max_nodes: int = DEFAULT_MAX_NODES, legend: bool = True) -> Diagram:
     """Draw the graph that ends at ``root`` as a ``graphviz.Digraph``.

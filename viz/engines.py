@@ -6,10 +6,13 @@ so the diagram, step-through and explain code never branch on the engine.
 from __future__ import annotations
 
 from types import ModuleType
+from typing import Union
 
 from autograd.tensor import Tensor
 from autograd.value import Value
 from viz import tensor_nodes, value_nodes
+
+Node = Union[Value, Tensor]  # the root or any node of a graph viz can draw
 
 
 def engine_for(root: object, caller: str) -> ModuleType:

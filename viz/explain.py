@@ -9,7 +9,7 @@ exactly as the engine computed ``.grad``. Numbers print with ``repr``: every dig
 from __future__ import annotations
 
 from autograd.graph import topo_sort
-from viz.engines import engine_for
+from viz.engines import Node, engine_for
 from viz.names import node_names
 
 
@@ -20,7 +20,7 @@ class Explanation(str):
         return str(self)
 
 
-def explain(node, root=None) -> Explanation:
+def explain(node: Node, root: Node | None = None) -> Explanation:
     """Derive ``node.grad`` by the chain rule, as text with numbers.
 
     With ``root`` (the node you called ``backward()`` on), explain ``node``'s gradient

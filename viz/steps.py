@@ -10,13 +10,13 @@ from collections import Counter
 
 from autograd.graph import topo_sort
 from viz import diagram
-from viz.engines import engine_for
+from viz.engines import Node, engine_for
 from viz.names import node_names
-from viz.options import DEFAULT_MAX_NODES, DrawOptions
+from viz.options import DrawOptions
 from viz.render import Diagram
 
 
-class BackwardSteps(list):
+class BackwardSteps(list[Diagram]):
     """A list of diagrams, one per backward step; a notebook shows it as a player."""
 
     def _repr_html_(self) -> str:
@@ -25,7 +25,7 @@ class BackwardSteps(list):
         return player_html(self)
 
 
-def backward_steps(root, *, rankdir: str = "LR", precision: int = 4, show_local: bool = True,
+def backward_steps(root: Node, *, rankdir: str = "LR", precision: int = 4, show_local: bool = True,
                    collapse_modules: bool = False, max_nodes: int = 60,
                    legend: bool = True) -> BackwardSteps:
     """Return one ``Diagram`` per node, in the reverse topological order backward uses.
