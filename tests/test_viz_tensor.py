@@ -175,3 +175,12 @@ def test_an_mlp_forward_graph_renders(tmp_path):
     with_grads = viz.draw(mlp_loss(), collapse_modules=True)
     path = with_grads.render(tmp_path / "mlp", format="svg")
     assert "Linear(784→100)" in open(path, encoding="utf-8").read()
+
+
+def test_summaries_of_big_arrays_are_float64_accurate_in_chunks():
+    values = np.random.default_rng(1).standard_normal((1 << 20) + 7).astype(np.float32) + 3.0
+    mean, norm = tensor_nodes._mean_norm(values)
+    exact = values.astype(np.float64)
+    assert abs(mean - exact.mean()) <= 1e-12 * abs(exact.mean())
+    assert abs(norm - np.linalg.norm(exact)) <= 1e-12 * np.linalg.norm(exact)
+    assert tensor_nodes.summary(values, 4) == f"mean {exact.mean():.4g}, ‖·‖ {np.linalg.norm(exact):.4g}"

@@ -116,6 +116,10 @@ class Animation:
     def __len__(self) -> int:
         return len(self.frames)
 
+    def __repr__(self) -> str:
+        return (f"<Animation of {len(self.frames)} backward steps: display it in a notebook "
+                "or write it with .save('steps.html')>")
+
     def _repr_html_(self) -> str:
         return self.fragment
 

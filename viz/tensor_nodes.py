@@ -12,6 +12,8 @@ broadcast axes, as backward does). An op not in the table falls back to
 """
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from viz.labels import escape, fmt
@@ -91,8 +93,22 @@ def summary(array: np.ndarray, precision: int) -> str:
         if values.ndim == 0:
             return fmt(values.item(), precision)
         return _nested(values, precision)
-    values = np.asarray(array, dtype=np.float64)
-    return f"mean {fmt(values.mean(), precision)}, ‖·‖ {fmt(np.linalg.norm(values), precision)}"
+    mean, norm = _mean_norm(array)
+    return f"mean {fmt(mean, precision)}, ‖·‖ {fmt(norm, precision)}"
+
+
+_CHUNK = 1 << 20  # elements converted to float64 at a time: bounded memory for big batches
+
+
+def _mean_norm(array: np.ndarray) -> tuple[float, float]:
+    """Mean and L2 norm accumulated in float64, one chunk at a time (no full float64 copy)."""
+    flat = array.reshape(-1)
+    total = squares = 0.0
+    for start in range(0, flat.size, _CHUNK):
+        part = flat[start:start + _CHUNK].astype(np.float64)
+        total += float(part.sum())
+        squares += float(part @ part)
+    return total / flat.size, math.sqrt(squares)
 
 
 def _nested(values: np.ndarray, precision: int) -> str:
