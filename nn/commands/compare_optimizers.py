@@ -1,0 +1,81 @@
+"""``tracegrad compare-optimizers``: the same network, the same start, the same batches.
+
+    tracegrad compare-optimizers --epochs 3 --plot optimizers.png
+
+Every optimizer trains a copy of one freshly initialised MLP, on batches drawn in
+the same order, so the only difference between the runs is the update rule. It
+prints a table of final training loss and test accuracy and plots every run's
+per-step loss in one figure.
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from nn.commands.mnist import add_common_options, build_model, load_data, positive_int
+from nn.mlp import MLP
+from nn.optim_presets import DEFAULT_LR, NAMES, make_optimizer
+from nn.train import fit
+
+DEFAULT_OPTIMIZERS = ["sgd", "momentum", "adagrad", "rmsprop", "adam"]
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser(
+        "compare-optimizers", help="train one MLP with SGD, Momentum, AdaGrad, RMSprop and Adam",
+        description=__doc__.split("\n\n")[0] + " Each runs with its default learning rate ("
+        + ", ".join(f"{k} {v:g}" for k, v in DEFAULT_LR.items()) + ").")
+    add_common_options(parser)
+    parser.add_argument("--epochs", type=positive_int, default=3, help="epochs per optimizer (default 3)")
+    parser.add_argument("--optimizers", nargs="+", choices=NAMES, default=DEFAULT_OPTIMIZERS,
+                        metavar="NAME", help=f"which to compare (default {' '.join(DEFAULT_OPTIMIZERS)}; "
+                                             f"choices {', '.join(NAMES)})")
+    parser.add_argument("--plot", type=Path, default=Path("optimizers.png"), metavar="PATH",
+                        help="the loss-curve figure (.png, .svg or .pdf; default optimizers.png)")
+    parser.set_defaults(handler=run, load=None)
+
+
+def run(args: argparse.Namespace) -> int:
+    try:
+        return _run(args)
+    except (ValueError, TypeError, ConnectionError, FileNotFoundError) as error:
+        print(f"tracegrad compare-optimizers: error: {error}", file=sys.stderr)
+        return 2
+
+
+def _run(args: argparse.Namespace) -> int:
+    if args.plot.suffix.lower() not in (".png", ".svg", ".pdf"):
+        raise ValueError(f"--plot {args.plot}: the file name must end in .png, .svg or .pdf")
+    if not (args.plot.parent if str(args.plot.parent) else Path(".")).is_dir():
+        raise ValueError(f"--plot {args.plot}: the directory {args.plot.parent} does not exist")
+    if len(set(args.optimizers)) != len(args.optimizers):
+        raise ValueError(f"--optimizers lists a name twice: {' '.join(args.optimizers)}")
+    (x, y), test = load_data(args)
+    initial = build_model(args, x.shape[1])
+    start = initial.state_dict()
+    print(f"{len(x)} train images, model {initial.display()}, {args.epochs} epochs, "
+          f"batch {args.batch_size}, seed {args.seed}")
+    rows, curves = [], {}
+    for name in args.optimizers:
+        model = MLP(initial.sizes[0], initial.sizes[1:], rng=args.seed)
+        model.load_state_dict(start)  # the same initial weights for every optimizer
+        optimizer = make_optimizer(name, model.parameters())
+        # The same seed gives every run the same sequence of batches.
+        history = fit(model, optimizer, (x, y), args.epochs, test_data=test,
+                      batch_size=args.batch_size, rng=args.seed,
+                      progress=False if args.quiet else None)
+        rows.append((name, optimizer.param_groups[0]["lr"], history.loss[-1],
+                     history.test_acc[-1], sum(history.seconds)))
+        curves[f"{name} (lr {optimizer.param_groups[0]['lr']:g})"] = history.step_loss
+        print(f"  {name}: done", flush=True)
+    print(f"{'optimizer':<10}  {'lr':>7}  {'final loss':>10}  {'test acc':>8}  {'time':>7}")
+    for name, lr, loss, acc, seconds in rows:
+        print(f"{name:<10}  {lr:>7g}  {loss:>10.4f}  {acc:>8.4f}  {seconds:>5.1f} s")
+    from viz.plots import plot_loss_curves  # matplotlib loads only here
+
+    steps = len(next(iter(curves.values()))) // args.epochs
+    plot_loss_curves(curves, args.plot, steps_per_epoch=steps,
+                     title=f"{initial.display()}: same start, same batches")
+    print(f"wrote {args.plot}")
+    return 0

@@ -1,0 +1,245 @@
+"""``tracegrad mnist`` and ``tracegrad compare-optimizers``: output format, files, errors.
+
+Most tests run the command in-process on a small synthetic 10-class data set (the
+loader is swapped out), so they are fast and need no download. The last ones run
+the real command on real MNIST and are marked ``network``.
+"""
+from __future__ import annotations
+
+import logging
+import re
+import shutil
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+from nn.checkpoint import read
+from nn.cli import main
+from nn.commands import mnist as mnist_command
+
+EPOCH_LINE = re.compile(r"^epoch (\d+)/(\d+)  loss \d+\.\d{4}  train acc [01]\.\d{4}  "
+                        r"test acc [01]\.\d{4}  \d+\.\d s$")
+
+
+def synthetic(n, seed):
+    """Ten well-separated prototype "images" plus noise: learnable in one epoch."""
+    prototypes = np.random.default_rng(0).random((10, 784)).astype(np.float32)
+    rng = np.random.default_rng(seed)
+    y = rng.integers(0, 10, n).astype(np.int64)
+    x = np.clip(prototypes[y] + rng.normal(0, 0.3, (n, 784)), 0, 1).astype(np.float32)
+    return x, y
+
+
+@pytest.fixture(autouse=True)
+def fake_mnist(monkeypatch):
+    """Replace MNIST with synthetic data; the fake logs its source like the real loader."""
+    calls = []
+
+    def fake_load(data_dir=None):
+        calls.append(data_dir)
+        logging.getLogger("tracegrad.datasets").info("MNIST: served by the test fixture")
+        return synthetic(600, 1), synthetic(200, 2)
+
+    monkeypatch.setattr(mnist_command, "load_mnist", fake_load)
+    monkeypatch.setattr(mnist_command, "load_fashion_mnist", fake_load)
+    return calls
+
+
+def run(capsys, *argv):
+    code = main(["mnist", *argv])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_output_format(capsys):
+    code, out, err = run(capsys, "--epochs", "2", "--hidden", "32", "--batch-size", "32", "--quiet")
+    assert code == 0
+    lines = out.splitlines()
+    assert lines[0] == "MNIST: 600 train / 200 test images; model MLP(784→32→10), 25,450 parameters"
+    assert lines[1] == "adam lr 0.001, cosine schedule, batch 32, 2 epochs, seed 0"
+    epoch_lines = [line for line in lines if line.startswith("epoch")]
+    assert [EPOCH_LINE.match(line).groups() for line in epoch_lines] == [("1", "2"), ("2", "2")]
+    summary = lines[-1]
+    assert re.fullmatch(r"best test acc [01]\.\d{4} \(epoch [12]\), final [01]\.\d{4}; "
+                        r"training \d+\.\d s, total \d+\.\d s", summary)
+    final = float(re.search(r"test acc ([01]\.\d{4})  \S+ s$", epoch_lines[-1]).group(1))
+    assert final > 0.9  # the synthetic classes are easy: training must have worked
+    assert err == ""  # --quiet: no bar (and stderr is no terminal here anyway), no data messages
+
+
+def test_data_source_is_reported_unless_quiet(capsys):
+    code, _, err = run(capsys, "--epochs", "1", "--hidden", "8")
+    assert code == 0 and "data: MNIST: served by the test fixture" in err
+
+
+def test_options_reach_the_training(capsys):
+    code, out, _ = run(capsys, "--epochs", "1", "--hidden", "16", "8", "--optimizer", "nesterov",
+                       "--lr", "0.02", "--batch-size", "50", "--schedule", "none", "--seed", "3",
+                       "--train-size", "300", "--weight-decay", "1e-4", "--quiet")
+    assert code == 0
+    assert "300 train / 200 test images; model MLP(784→16→8→10)" in out
+    assert "nesterov lr 0.02, none schedule, batch 50, 1 epochs, seed 3" in out
+
+
+def test_same_seed_same_numbers(capsys):
+    outputs = []
+    for _ in range(2):
+        _, out, _ = run(capsys, "--epochs", "1", "--hidden", "16", "--quiet")
+        outputs.append(re.sub(r"\d+\.\d s", "", out))  # times differ, nothing else may
+    assert outputs[0] == outputs[1]
+
+
+def test_save_then_load_evaluates_the_same_model(capsys, tmp_path):
+    path = tmp_path / "model.npz"
+    code, out, _ = run(capsys, "--epochs", "1", "--hidden", "24", "--save", str(path), "--quiet")
+    assert code == 0 and f"wrote model {path}" in out
+    trained_acc = re.search(r"test acc ([01]\.\d{4})  ", out).group(1)
+    assert read(path)["layers.0.weight"].shape == (784, 24)
+    code, out, _ = run(capsys, "--load", str(path), "--epochs", "0", "--quiet")
+    assert code == 0
+    assert "MLP(784→24→10)" in out and f"(from {path})" in out
+    assert re.search(rf"^test loss \d+\.\d{{4}}  test acc {trained_acc}  \(", out, re.M)
+
+
+def test_load_refuses_a_contradicting_hidden_size(capsys, tmp_path):
+    path = tmp_path / "model.npz"
+    run(capsys, "--epochs", "1", "--hidden", "24", "--save", str(path), "--quiet")
+    code, _, err = run(capsys, "--load", str(path), "--epochs", "0", "--hidden", "32")
+    assert code == 2
+    assert "--hidden 32 does not match the checkpoint" in err and "hidden sizes are 24" in err
+
+
+def test_plot_writes_a_png(capsys, tmp_path):
+    path = tmp_path / "curves.png"
+    code, out, _ = run(capsys, "--epochs", "2", "--hidden", "8", "--plot", str(path), "--quiet")
+    assert code == 0 and f"curves {path}" in out
+    assert path.read_bytes().startswith(b"\x89PNG")
+
+
+def test_graph_writes_the_dot_source_of_one_batch(capsys, tmp_path):
+    path = tmp_path / "model.dot"
+    code, out, err = run(capsys, "--epochs", "1", "--hidden", "8", "--batch-size", "16",
+                         "--graph", str(path), "--quiet")
+    assert code == 0, err
+    source = path.read_text()
+    # The loss of one 16-image batch, with the model's modules drawn as clusters.
+    assert source.startswith("digraph") and "16×784 float32" in source
+    assert "cross_entropy" in source and "MLP(784→8→10)" in source
+
+
+@pytest.mark.dot
+def test_graph_renders_svg_with_graphviz(capsys, tmp_path):
+    path = tmp_path / "model.svg"
+    code, out, err = run(capsys, "--epochs", "1", "--hidden", "8", "--graph", str(path), "--quiet")
+    assert code == 0, err
+    assert "<svg" in path.read_text() and f"graph {path}" in out
+
+
+@pytest.mark.parametrize("argv, message", [
+    (["--lr", "-1"], "argument --lr: must be a positive number, got -1"),
+    (["--lr", "0"], "argument --lr: must be a positive number"),
+    (["--lr", "nan"], "argument --lr: must be finite"),
+    (["--lr", "fast"], "argument --lr: expected a number, got 'fast'"),
+    (["--epochs", "-1"], "argument --epochs: must be >= 0"),
+    (["--batch-size", "0"], "argument --batch-size: must be a positive integer, got 0"),
+    (["--hidden", "0"], "argument --hidden: must be a positive integer"),
+    (["--hidden"], "argument --hidden: expected at least one argument"),
+    (["--weight-decay", "-0.1"], "argument --weight-decay: must be >= 0"),
+    (["--optimizer", "lbfgs"], "argument --optimizer: invalid choice: 'lbfgs'"),
+    (["--dataset", "cifar"], "argument --dataset: invalid choice: 'cifar'"),
+    (["--frobnicate"], "unrecognized arguments: --frobnicate"),
+])
+def test_bad_options_are_argparse_errors(capsys, argv, message):
+    with pytest.raises(SystemExit) as exit_info:
+        main(["mnist", *argv])
+    assert exit_info.value.code == 2
+    assert message in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("argv, message", [
+    (["--epochs", "0"], "--epochs 0 only evaluates a model: give it one with --load PATH"),
+    (["--plot", "curves.txt"], "--plot curves.txt: the file name must end in .png or .svg or .pdf"),
+    (["--graph", "g.gif"], "--graph g.gif: the file name must end in"),
+    (["--save", "model.pt"], "--save model.pt: the file name must end in .npz"),
+    (["--save", "no/such/dir/m.npz"], "--save no/such/dir/m.npz: the directory no/such/dir does not exist"),
+    (["--load", "missing.npz", "--epochs", "0"], "--load missing.npz: no such file"),
+    (["--load", "x.npz", "--epochs", "0", "--plot", "c.png"], "--plot draws training curves: it needs --epochs"),
+    (["--train-size", "5000"], "--train-size 5000 is more than the 600 training images"),
+])
+def test_bad_combinations_are_clear_errors_before_training(capsys, argv, message, fake_mnist):
+    code, out, err = run(capsys, *argv)
+    assert code == 2
+    assert f"tracegrad mnist: error: {message}" in err
+    assert "epoch" not in out
+
+
+def test_a_corrupt_checkpoint_is_a_clear_error(capsys, tmp_path):
+    path = tmp_path / "bad.npz"
+    path.write_bytes(b"PK\x03\x04 not really a zip")
+    code, _, err = run(capsys, "--load", str(path), "--epochs", "0")
+    assert code == 2 and "truncated or corrupt" in err
+
+
+def test_compare_optimizers_table_and_figure(capsys, tmp_path):
+    path = tmp_path / "opt.png"
+    code = main(["compare-optimizers", "--epochs", "1", "--hidden", "16", "--plot", str(path), "--quiet"])
+    out = capsys.readouterr().out
+    assert code == 0
+    table = out[out.index("optimizer"):].splitlines()
+    assert re.fullmatch(r"optimizer\s+lr\s+final loss\s+test acc\s+time", table[0])
+    names = [row.split()[0] for row in table[1:6]]
+    assert names == ["sgd", "momentum", "adagrad", "rmsprop", "adam"]
+    for row in table[1:6]:
+        assert re.fullmatch(r"\w+\s+[\d.e-]+\s+\d+\.\d{4}\s+[01]\.\d{4}\s+\d+\.\d s", row)
+    assert path.read_bytes().startswith(b"\x89PNG")
+
+
+def test_compare_optimizers_starts_every_run_from_the_same_weights(monkeypatch, capsys, tmp_path):
+    from nn.commands import compare_optimizers
+
+    starts, batches = [], []
+    real_fit = compare_optimizers.fit
+
+    def spy_fit(model, optimizer, data, epochs, **kwargs):
+        starts.append(model.state_dict())
+        batches.append(kwargs["rng"])
+        return real_fit(model, optimizer, data, epochs, **kwargs)
+
+    monkeypatch.setattr(compare_optimizers, "fit", spy_fit)
+    assert main(["compare-optimizers", "--epochs", "1", "--hidden", "8", "--optimizers", "sgd", "adam",
+                 "--plot", str(tmp_path / "o.svg"), "--quiet"]) == 0
+    assert len(starts) == 2 and batches == [0, 0]
+    for key in starts[0]:
+        np.testing.assert_array_equal(starts[0][key], starts[1][key])
+
+
+@pytest.mark.parametrize("argv, message", [
+    (["--optimizers", "sgd", "sgd"], "lists a name twice"),
+    (["--plot", "o.txt"], "must end in .png, .svg or .pdf"),
+])
+def test_compare_optimizers_bad_options(capsys, argv, message):
+    assert main(["compare-optimizers", "--epochs", "1", *argv]) == 2
+    assert message in capsys.readouterr().err
+    with pytest.raises(SystemExit):
+        main(["compare-optimizers", "--optimizers", "newton"])
+    assert "invalid choice: 'newton'" in capsys.readouterr().err
+
+
+@pytest.mark.network  # real MNIST through the normal cache (downloaded on first use)
+def test_real_command_end_to_end(tmp_path):
+    exe = shutil.which("tracegrad") or pytest.fail("the tracegrad script is not installed")
+    model = tmp_path / "m.npz"
+    result = subprocess.run([exe, "mnist", "--epochs", "1", "--hidden", "64", "--train-size", "10000",
+                             "--save", str(model)], capture_output=True, text=True, timeout=600)
+    assert result.returncode == 0, result.stderr
+    assert re.search(r"data: MNIST: (loaded from the cache|downloaded|fetched)", result.stderr)
+    assert "MNIST: 10000 train / 10000 test images" in result.stdout
+    line = next(x for x in result.stdout.splitlines() if x.startswith("epoch"))
+    assert EPOCH_LINE.match(line) and float(line.split("test acc ")[1].split()[0]) > 0.9
+    evaluated = subprocess.run([exe, "mnist", "--load", str(model), "--epochs", "0", "--quiet"],
+                               capture_output=True, text=True, timeout=600)
+    assert evaluated.returncode == 0, evaluated.stderr
+    assert line.split("test acc ")[1].split()[0] in evaluated.stdout
+    assert sys.executable  # the script runs under the same interpreter's environment
