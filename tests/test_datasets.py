@@ -450,3 +450,17 @@ def test_default_cache_location_is_used(tmp_path, serve):
     load_splits(spec_for(splits, mirrors=(base,)))
     assert (tmp_path / "xdg" / "tracegrad" / "synthetic.npz").is_file()
     assert os.environ["XDG_CACHE_HOME"] == str(tmp_path / "xdg")
+
+
+def test_fashion_mnist_has_no_offline_fallback_and_says_so(tmp_path, monkeypatch):
+    from nn import datasets
+    from nn.dataset_specs import FASHION_MNIST
+
+    assert FASHION_MNIST.fallback is None and MNIST.fallback is not None
+    offline = dataclasses.replace(FASHION_MNIST, mirrors=(dead_url(),))
+    monkeypatch.setattr(datasets, "FASHION_MNIST", offline)
+    monkeypatch.setattr(dataset_cache, "cache_dir", lambda: tmp_path)
+    with pytest.raises(ConnectionError, match="Fashion-MNIST has no package-index fallback"):
+        datasets.load_fashion_mnist()
+    with pytest.raises(FileNotFoundError, match="lacks train-images-idx3-ubyte"):
+        datasets.load_fashion_mnist(tmp_path)
