@@ -178,3 +178,10 @@ def test_an_unwritable_output_is_a_clear_error(capsys, tmp_path):
     err = fails(NEURON + ["-o", str(tmp_path / "no" / "such" / "dir.dot")], capsys, code=1)
     assert "cannot write" in err
     assert list(tmp_path.iterdir()) == []
+
+
+def test_too_big_a_step_through_is_refused_clearly(capsys, tmp_path):
+    expression = "x" + " + x*x" * 30  # 61 nodes: more frames than a step-through allows
+    err = fails(["graph", expression, "--set", "x=1", "--html", str(tmp_path / "s.html")], capsys)
+    assert "61 nodes, more than max_nodes=60" in err and "smaller expression" in err
+    assert list(tmp_path.iterdir()) == []

@@ -19,7 +19,6 @@ from viz.options import DrawOptions
 from viz.render import Diagram
 
 
-
 def legend(engine, show_grad: bool, show_local: bool) -> str:
     """One line under the diagram that says how to read it (only the parts shown)."""
     local, sent = engine.EDGE_LEGEND
@@ -42,6 +41,8 @@ def build(order: Sequence, engine, names: dict[int, str], opts: DrawOptions, *,
     is the grad its edges multiply by (None: nothing sent along them yet)."""
     root = order[-1]
     ids = {id(node): f"n{i}" for i, node in enumerate(order)}
+    # ordering=in keeps each node's inputs in argument order (w0 above x0), so the
+    # picture reads like the expression.
     graph = Diagram(
         name="tracegrad",
         graph_attr={"rankdir": opts.rankdir, "fontname": theme.FONT, "nodesep": "0.3",

@@ -14,7 +14,7 @@ import sys
 from pathlib import Path
 
 from autograd.value import Value
-from viz import GraphvizNotFoundError, animate_backward, draw, explain
+from viz import Animation, GraphvizNotFoundError, backward_steps, draw, explain
 from viz.expression import evaluate, parse, variables
 from viz.files import write_atomic
 
@@ -96,30 +96,35 @@ def build(args: argparse.Namespace) -> Value:
 
 
 def run(args: argparse.Namespace) -> int:
+    # Everything that can fail is done before anything is printed or written.
     try:
         root = build(args)
         graph = draw(root, rankdir=args.rankdir, precision=args.precision,
                      show_grad=not args.no_backward)
+        steps = (backward_steps(root, rankdir=args.rankdir, precision=args.precision)
+                 if args.html else None)
     except (ValueError, TypeError, ZeroDivisionError, OverflowError) as error:
         print(f"tracegrad graph: error: {error}", file=sys.stderr)
         return 2
-    if args.explain:
-        print(explain(root))
     try:
-        if args.output is None:
-            if not args.explain:
-                sys.stdout.write(graph.source)
-        else:
+        animation = Animation(steps) if steps is not None else None
+        if args.output is not None:
             fmt = _format(args.output)
-            data = graph.source.encode() if fmt == "dot" else graph.pipe(format=fmt)
-            write_atomic(args.output, data)
-            print(f"wrote {args.output}", file=sys.stderr)
-        if args.html:
-            animate_backward(root, args.html, rankdir=args.rankdir, precision=args.precision)
-            print(f"wrote {args.html}", file=sys.stderr)
+            diagram = graph.source.encode() if fmt == "dot" else graph.pipe(format=fmt)
     except GraphvizNotFoundError as error:
         print(f"tracegrad graph: error: {error}", file=sys.stderr)
         return 1
+    if args.explain:
+        print(explain(root))
+    elif args.output is None:
+        sys.stdout.write(graph.source)
+    try:
+        if args.output is not None:
+            write_atomic(args.output, diagram)
+            print(f"wrote {args.output}", file=sys.stderr)
+        if animation is not None:
+            animation.save(args.html)
+            print(f"wrote {args.html}", file=sys.stderr)
     except OSError as error:
         print(f"tracegrad graph: error: cannot write: {error}", file=sys.stderr)
         return 1
