@@ -78,6 +78,16 @@ class Module:
     def __init__(self) -> None:
         pass
 
+    # Copies and unpickled modules keep the fresh uid __new__ gave them: two live
+    # modules must never share a diagram scope.
+    def __getstate__(self) -> dict[str, Any]:
+        state = self.__dict__.copy()
+        state.pop("_uid", None)
+        return state
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__dict__.update(state)
+
     def forward(self, *args: Any, **kwargs: Any) -> Any:
         raise NotImplementedError(f"{type(self).__name__} must define forward()")
 

@@ -194,6 +194,19 @@ def test_uids_are_unique_and_titles_match_the_contract():
     assert nn.MLP(784, [100, 10]).display() == "MLP(784→100→10)"
 
 
+def test_copies_get_their_own_uid_and_parameters():
+    import copy
+    import pickle
+    model = nn.MLP(3, [4, 2])
+    for clone in (copy.deepcopy(model), pickle.loads(pickle.dumps(model))):
+        assert clone.scope_name != model.scope_name
+        assert clone.layers[0].scope_name != model.layers[0].scope_name
+        assert clone.layers[0].weight is not model.layers[0].weight
+        np.testing.assert_array_equal(clone.layers[0].weight.data, model.layers[0].weight.data)
+        x = Tensor(np.ones((1, 3), np.float32))
+        np.testing.assert_array_equal(clone(x).data, model(x).data)
+
+
 def test_scalar_modules_tag_value_nodes():
     model = nn.scalar.MLP(2, [1])
     out = model([Value(1.0), 2.0])
