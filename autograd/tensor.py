@@ -21,6 +21,8 @@ import numpy as np
 from autograd import tensor_ops as ops
 from autograd import tensor_softmax as softmax_ops
 from autograd.graph import topo_sort
+from autograd.tensor_shapes import (check_nonempty, explain_shapes, is_basic_index,
+                                    normalize_axes, sum_to)
 from autograd.recording import state
 
 ArrayLike = Union["Tensor", np.ndarray, float, int, Sequence]
@@ -125,86 +127,14 @@ def _binary(op: str, rule, a: Tensor, b: Tensor) -> Tensor:
     try:
         out, vjp_a, vjp_b = rule(da, db)
     except ValueError:
-        _explain_shapes(op, da.shape, db.shape)
+        explain_shapes(op, da.shape, db.shape)
         raise
     return _result(out, (a, b), (vjp_a, vjp_b), op)
-
-
-def _explain_shapes(op: str, sa: tuple, sb: tuple) -> None:
-    """Turn numpy's shape errors into ones that name the op and both shapes."""
-    if op != "matmul":
-        try:
-            np.broadcast_shapes(sa, sb)
-        except ValueError:
-            raise ValueError(f"{op}: shapes {sa} and {sb} cannot be broadcast together; "
-                             "each trailing dimension must match or be 1") from None
-        return
-    if not sa or not sb:
-        raise ValueError(f"matmul: shapes {sa} and {sb}: both operands need at least one "
-                         "dimension; use * to multiply by a scalar") from None
-    ka, kb = sa[-1], (sb[-2] if len(sb) > 1 else sb[0])
-    if ka != kb:
-        raise ValueError(f"matmul: shapes {sa} and {sb} do not align ({ka} != {kb}): the last "
-                         "axis of the first must equal the first of the last two of the second"
-                         ) from None
-    try:
-        np.broadcast_shapes(sa[:-2], sb[:-2])
-    except ValueError:
-        raise ValueError(f"matmul: shapes {sa} and {sb}: the batch dimensions {sa[:-2]} and "
-                         f"{sb[:-2]} cannot be broadcast together") from None
 
 
 def _unary(op: str, rule, x: Tensor, *args: Any) -> Tensor:
     out, vjp = rule(x.data, *args)
     return _result(out, (x,), (vjp,), op)
-
-
-def _axes(axis: Any, shape: tuple, op: str) -> tuple | None:
-    """Normalise ``axis`` (int, tuple of ints or None) to sorted non-negative ints."""
-    if axis is None:
-        return None
-    items = axis if isinstance(axis, tuple) else (axis,)
-    ndim, out = len(shape), []
-    for ax in items:
-        if isinstance(ax, (bool, np.bool_)) or not isinstance(ax, (int, np.integer)):
-            raise TypeError(f"{op}: axis must be an int, a tuple of ints or None, got {axis!r}")
-        if not -ndim <= ax < ndim:
-            raise ValueError(f"{op}: axis {int(ax)} is out of range for shape {shape} "
-                             f"({ndim} dimensions)")
-        out.append(int(ax) % ndim)
-    if len(set(out)) != len(out):
-        raise ValueError(f"{op}: axis {axis!r} repeats an axis")
-    return tuple(sorted(out))
-
-
-def _reduced(shape: tuple, axes: tuple | None, op: str) -> None:
-    """Refuse a reduction over zero elements where numpy would give nan or fail."""
-    if any(shape[i] == 0 for i in (range(len(shape)) if axes is None else axes)):
-        raise ValueError(f"{op}: cannot reduce over an empty axis of shape {shape}")
-
-
-def _is_basic(index: Any) -> bool:
-    """True for ints, slices, None and Ellipsis only: numpy's basic indexing (a view)."""
-    items = index if isinstance(index, tuple) else (index,)
-    return all(item is None or item is Ellipsis or isinstance(item, slice) or
-               (isinstance(item, (int, np.integer)) and not isinstance(item, (bool, np.bool_)))
-               for item in items)
-
-
-def _sum_to(g: np.ndarray, shape: tuple) -> np.ndarray:
-    """Sum a broadcast gradient back to ``shape`` (leading axes, then axes of size 1)."""
-    lead = g.ndim - len(shape)
-    if lead == 1 and g.shape[1:] == shape:
-        return g.sum(axis=0)  # a bias broadcast over a batch: the hot case
-    if lead < 0:
-        raise ValueError(f"backward: a gradient of shape {g.shape} cannot be summed to "
-                         f"shape {shape}")
-    if lead:
-        g = g.sum(axis=tuple(range(lead)))
-    ones = tuple(i for i, n in enumerate(shape) if n == 1 and g.shape[i] != 1)
-    if ones:
-        g = g.sum(axis=ones, keepdims=True)
-    return np.asarray(g)
 
 
 class Tensor:
@@ -379,17 +309,17 @@ class Tensor:
 
     # ---- reductions -----------------------------------------------------------------------
     def sum(self, axis: int | tuple | None = None, keepdims: bool = False) -> Tensor:
-        return _unary("sum", ops.sum_, self, _axes(axis, self.data.shape, "sum"), keepdims)
+        return _unary("sum", ops.sum_, self, normalize_axes(axis, self.data.shape, "sum"), keepdims)
 
     def mean(self, axis: int | tuple | None = None, keepdims: bool = False) -> Tensor:
-        axes = _axes(axis, self.data.shape, "mean")
-        _reduced(self.data.shape, axes, "mean")
+        axes = normalize_axes(axis, self.data.shape, "mean")
+        check_nonempty(self.data.shape, axes, "mean")
         return _unary("mean", ops.mean, self, axes, keepdims)
 
     def max(self, axis: int | tuple | None = None, keepdims: bool = False) -> Tensor:
         """Maximum over ``axis``; tied maxima share the gradient evenly (like ``torch.amax``)."""
-        axes = _axes(axis, self.data.shape, "max")
-        _reduced(self.data.shape, axes, "max")
+        axes = normalize_axes(axis, self.data.shape, "max")
+        check_nonempty(self.data.shape, axes, "max")
         return _unary("max", ops.max_, self, axes, keepdims)
 
     # ---- shape ----------------------------------------------------------------------------
@@ -412,7 +342,7 @@ class Tensor:
         if not axes:
             axes = tuple(range(ndim - 1, -1, -1))
         try:
-            normal = _axes(tuple(axes), self.data.shape, "transpose")
+            normal = normalize_axes(tuple(axes), self.data.shape, "transpose")
         except (TypeError, ValueError):
             normal = None
         if normal is None or len(normal) != ndim:
@@ -430,7 +360,7 @@ class Tensor:
         elif isinstance(index, tuple):
             index = tuple(i.data if isinstance(i, Tensor) else i for i in index)
         try:
-            return _unary("getitem", ops.getitem, self, index, _is_basic(index))
+            return _unary("getitem", ops.getitem, self, index, is_basic_index(index))
         except IndexError as err:
             raise IndexError(f"getitem: index {index!r} is invalid for shape "
                              f"{self.data.shape}: {err}") from None
@@ -446,8 +376,8 @@ class Tensor:
     def _one_axis(self, axis: int, op: str) -> int:
         if isinstance(axis, tuple):
             raise TypeError(f"{op}: axis must be one int, got {axis!r}")
-        (ax,) = _axes(axis, self.data.shape, op)
-        _reduced(self.data.shape, (ax,), op)
+        (ax,) = normalize_axes(axis, self.data.shape, op)
+        check_nonempty(self.data.shape, (ax,), op)
         return ax
 
     def cross_entropy(self, labels: ArrayLike) -> Tensor:
@@ -470,18 +400,7 @@ class Tensor:
         if logits.data.ndim != 2:
             raise ValueError(f"cross_entropy: logits must have shape (N, C), or (C,) with one "
                              f"label, got shape {self.data.shape}")
-        n, c = logits.data.shape
-        if y.shape != (n,):
-            raise ValueError(f"cross_entropy: labels of shape {y.shape} do not match logits of "
-                             f"shape {logits.data.shape}; expected labels of shape ({n},)")
-        if n == 0 or c == 0:
-            raise ValueError(f"cross_entropy: logits of shape {logits.data.shape} are empty; "
-                             "the loss needs at least one sample and one class")
-        # Viewed as unsigned, negative labels become huge: one max() checks both ends.
-        if y.view(f"u{y.itemsize}").max() >= c:
-            i = int(np.argmax((y < 0) | (y >= c)))
-            raise ValueError(f"cross_entropy: label {int(y[i])} at index {i} is out of range "
-                             f"for {c} classes (valid labels are 0..{c - 1})")
+        softmax_ops.check_labels(logits.data.shape, y)
         out, vjp = softmax_ops.cross_entropy(logits.data, y)
         return _result(out, (logits, target), (vjp, None), "cross_entropy")
 
@@ -541,7 +460,7 @@ class Tensor:
                     c = np.asarray(c)
                 pdata = parent.data
                 if c.shape != pdata.shape:
-                    c = _sum_to(c, pdata.shape)
+                    c = sum_to(c, pdata.shape)
                 if c.dtype != pdata.dtype:
                     c = c.astype(pdata.dtype)
                 current = parent._grad

@@ -23,6 +23,22 @@ def log_softmax(x, axis: int):
     return out, lambda g: g - np.exp(out) * g.sum(axis=axis, keepdims=True)
 
 
+def check_labels(shape: tuple, y: np.ndarray) -> None:
+    """Integer labels ``y`` must be one per row of logits ``shape`` (N, C), each in [0, C)."""
+    n, c = shape
+    if y.shape != (n,):
+        raise ValueError(f"cross_entropy: labels of shape {y.shape} do not match logits of "
+                         f"shape {shape}; expected labels of shape ({n},)")
+    if n == 0 or c == 0:
+        raise ValueError(f"cross_entropy: logits of shape {shape} are empty; "
+                         "the loss needs at least one sample and one class")
+    # Viewed as unsigned, negative labels become huge: one max() checks both ends.
+    if y.view(f"u{y.itemsize}").max() >= c:
+        i = int(np.argmax((y < 0) | (y >= c)))
+        raise ValueError(f"cross_entropy: label {int(y[i])} at index {i} is out of range "
+                         f"for {c} classes (valid labels are 0..{c - 1})")
+
+
 def cross_entropy(logits, labels):
     """Mean over the batch of ``-log softmax(logits)[i, labels[i]]``; logits (N, C), labels (N,)."""
     n = logits.shape[0]
