@@ -82,7 +82,8 @@ def cross_entropy(logits: Tensor, target: Any, label_smoothing: float = 0.0,
     """Softmax cross-entropy of ``logits`` (N, C).
 
     ``target`` is either integer class labels of shape (N,) or class probabilities
-    (one-hot or soft) of shape (N, C). ``label_smoothing`` ε mixes the target with
+    (one-hot or soft) of shape (N, C). One sample may be given as logits (C,) with
+    a label of shape () or probabilities (C,). ``label_smoothing`` ε mixes the target with
     the uniform distribution, ``(1-ε)·target + ε/C``, as PyTorch does.
     """
     where = "cross_entropy"
@@ -92,8 +93,14 @@ def cross_entropy(logits: Tensor, target: Any, label_smoothing: float = 0.0,
     if isinstance(label_smoothing, bool) or not isinstance(label_smoothing, (int, float)) \
             or not 0.0 <= label_smoothing <= 1.0:
         raise ValueError(f"{where}: label_smoothing must be in [0, 1], got {label_smoothing!r}")
+    if logits.ndim == 1 and (y.ndim == 0 or y.shape == logits.shape):
+        # One sample, as PyTorch allows: logits (C,) with a label () or probabilities (C,).
+        logits, y = logits.reshape(1, -1), y.reshape(1, *y.shape)
+        if reduction == "none":
+            return cross_entropy(logits, y, label_smoothing, reduction).reshape(())
     if logits.ndim != 2:
-        raise ValueError(f"{where}: logits must have shape (N, C), got shape {logits.shape}")
+        raise ValueError(f"{where}: logits must have shape (N, C), or (C,) for one sample, "
+                         f"got shape {logits.shape}")
     n, c = logits.shape
     if y.dtype.kind in "iu":
         if y.shape != (n,):

@@ -82,8 +82,21 @@ def test_cross_entropy_bad_targets(target, error, message):
 
 
 def test_cross_entropy_bad_arguments():
-    with pytest.raises(ValueError, match=r"logits must have shape \(N, C\), got shape \(3,\)"):
+    with pytest.raises(ValueError, match=r"logits must have shape \(N, C\), or \(C,\) for one sample, "
+                                         r"got shape \(3,\)"):
         F.cross_entropy(_t([1.0, 2.0, 3.0]), np.array([0]))
+    with pytest.raises(ValueError, match=r"got shape \(2, 2, 2\)"):
+        F.cross_entropy(_t(np.ones((2, 2, 2))), np.array([0, 1]))
+
+
+@pytest.mark.parametrize("reduction", ["mean", "sum", "none"])
+def test_cross_entropy_of_one_sample(reduction):
+    z = _t([0.5, -1.0, 2.0])
+    expected = -_log_softmax(z.data[None])[0, 2]
+    for target in (np.array(2), np.array([0.0, 0.0, 1.0])):
+        loss = F.cross_entropy(z, target, reduction=reduction)
+        assert loss.shape == () and loss.item() == pytest.approx(expected, rel=1e-12)
+    gradcheck(lambda z: F.cross_entropy(z, np.array(1), label_smoothing=0.1, reduction=reduction), [z])
     with pytest.raises(ValueError, match=r"label_smoothing must be in \[0, 1\]"):
         F.cross_entropy(_logits(), np.array([0, 1, 2, 0]), label_smoothing=1.5)
     with pytest.raises(ValueError, match="reduction must be one of"):
