@@ -110,3 +110,12 @@ def test_non_nodes_are_refused(thing):
     if thing is not None:  # root=None means "node is the root"
         with pytest.raises(TypeError, match="expected an autograd Value or Tensor"):
             viz.explain(d, root=thing)
+
+
+def test_explaining_before_backward_says_to_run_it():
+    x = Value(3.0, label="x")
+    y = x * x
+    y.label = "y"
+    assert viz.explain(y).splitlines()[0] == (
+        "y.grad = 0.0, not the seed 1.0: call y.backward() (once, after zero_grad()) "
+        "before explaining its graph")

@@ -64,6 +64,9 @@ def const_name(node) -> str | None:
 
 
 def explain_seed(root, name: str) -> str:
+    if root.grad != 1.0:  # backward() not run from here (or a leaf root run twice)
+        return (f"{name}.grad = {root.grad!r}, not the seed 1.0: call {name}.backward() "
+                f"(once, after zero_grad()) before explaining its graph")
     return f"{name}.grad = {1.0!r}   (the seed: ∂{name}/∂{name} = 1)"
 
 
