@@ -86,8 +86,11 @@ def test_an_accumulated_leaf_grad_is_pointed_out_not_hidden():
 
 
 def test_a_lone_node_says_how_to_explain_it_inside_a_graph():
-    text = viz.explain(Value(1.0, label="w"))
-    assert "w.grad = 1.0" in text and "explain(node, root=loss)" in text
+    w = Value(1.0, label="w")
+    assert "explain(node, root=loss)" in viz.explain(w)
+    w.backward()
+    text = viz.explain(w)
+    assert text.startswith("w.grad = 1.0   (the seed") and "explain(node, root=loss)" in text
 
 
 def test_the_explanation_displays_as_text():
