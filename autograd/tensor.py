@@ -240,7 +240,9 @@ class Tensor:
         if isinstance(exponent, (int, float, np.integer, np.floating)) or (
                 isinstance(exponent, np.ndarray) and exponent.ndim == 0
                 and exponent.dtype.kind in "iuf"):
-            p = float(exponent)
+            # A plain Python number, so it is "weak" and never changes the dtype; an
+            # integer stays an int, so an integer tensor squared stays integer, as in numpy.
+            p = np.asarray(exponent).item()
             return _unary(f"**{p:g}", ops.pow_const, self, p)
         return _binary("**", ops.pow_tensor, self, _lift(exponent, self, "**"))
 
@@ -298,6 +300,8 @@ class Tensor:
             raise ValueError("clip: give low, high or both")
         if low is not None and high is not None and low > high:
             raise ValueError(f"clip: low ({low}) must not exceed high ({high})")
+        # As Python numbers the bounds are "weak": a float64 bound never upcasts float32.
+        low, high = (None if b is None else np.asarray(b).item() for b in (low, high))
         return _unary("clip", ops.clip, self, low, high)
 
     def astype(self, dtype: Any) -> Tensor:
@@ -504,6 +508,9 @@ class Tensor:
         return self.data
 
     def __array__(self, dtype: Any = None, copy: Any = None) -> np.ndarray:
+        """Lets ``np.asarray(tensor)`` (and matplotlib) see the data without a copy."""
+        if copy:
+            return np.array(self.data, dtype=dtype, copy=True)
         return self.data if dtype is None else self.data.astype(dtype, copy=False)
 
     def detach(self) -> Tensor:

@@ -43,7 +43,7 @@ def div(a, b):
 
 
 def pow_const(x, p: float):
-    """``x ** p`` for a constant exponent ``p`` (a Python float)."""
+    """``x ** p`` for a constant exponent ``p`` (a Python int or float)."""
     if not float(p).is_integer():
         require(x < 0, x, f"**: a negative base needs an integer exponent, got ** {p:g}")
     if p < 0:

@@ -71,6 +71,15 @@ def test_dtype_is_kept_through_every_op_and_its_gradient(dtype, op):
     assert x.grad.dtype == dtype and x.grad.shape == x.shape
 
 
+def test_integer_powers_and_numpy_scalar_bounds_keep_the_dtype():
+    assert (Tensor(np.array([2, 3])) ** 2).dtype == np.int64
+    assert (Tensor(np.array([2, 3])) ** 2).data.tolist() == [4, 9]
+    x = Tensor(np.ones(2, np.float32), requires_grad=True)
+    assert (x ** np.float64(2.0)).dtype == np.float32
+    assert x.clip(np.float64(0.0), np.float64(0.5)).dtype == np.float32
+    assert np.array(x, copy=True) is not x.data and np.asarray(x, np.float64).dtype == np.float64
+
+
 def test_mixed_float_arrays_promote_as_numpy_and_grads_keep_each_dtype():
     a = Tensor(np.ones(2, np.float32), requires_grad=True)
     b = Tensor(np.ones(2, np.float64), requires_grad=True)
