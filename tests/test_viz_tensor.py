@@ -184,3 +184,10 @@ def test_summaries_of_big_arrays_are_float64_accurate_in_chunks():
     assert abs(mean - exact.mean()) <= 1e-12 * abs(exact.mean())
     assert abs(norm - np.linalg.norm(exact)) <= 1e-12 * np.linalg.norm(exact)
     assert tensor_nodes.summary(values, 4) == f"mean {exact.mean():.4g}, ‖·‖ {np.linalg.norm(exact):.4g}"
+
+
+def test_explaining_a_tensor_graph_before_backward_says_to_run_it():
+    W = Tensor(np.ones((2, 2)), requires_grad=True, label="W")
+    loss = (W * 3.0).sum()
+    loss.label = "loss"
+    assert viz.explain(loss).startswith("loss.grad is zero: call loss.backward() before")

@@ -180,6 +180,9 @@ def accumulate(total: np.ndarray, share: np.ndarray) -> np.ndarray:
 
 
 def explain_seed(root, name: str) -> str:
+    if not root.requires_grad or not np.any(root.grad):
+        return (f"{name}.grad is zero: call {name}.backward() before explaining its graph "
+                f"(a root needs requires_grad, i.e. an input created with requires_grad=True)")
     return (f"{name}.grad = {summary(root.grad, 6)}   (the seed of backward(); "
             f"shape {shape_text(root.data)})")
 
