@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import logging
 import re
-import shutil
 import subprocess
 import sys
 
@@ -229,17 +228,17 @@ def test_compare_optimizers_bad_options(capsys, argv, message):
 
 @pytest.mark.network  # real MNIST through the normal cache (downloaded on first use)
 def test_real_command_end_to_end(tmp_path):
-    exe = shutil.which("tracegrad") or pytest.fail("the tracegrad script is not installed")
+    exe = [sys.executable, "-m", "nn.cli"]  # what the tracegrad script runs
     model = tmp_path / "m.npz"
-    result = subprocess.run([exe, "mnist", "--epochs", "1", "--hidden", "64", "--train-size", "10000",
+    result = subprocess.run([*exe, "mnist", "--epochs", "1", "--hidden", "64", "--train-size", "10000",
+                             "--lr", "0.003", "--batch-size", "64",
                              "--save", str(model)], capture_output=True, text=True, timeout=600)
     assert result.returncode == 0, result.stderr
     assert re.search(r"data: MNIST: (loaded from the cache|downloaded|fetched)", result.stderr)
     assert "MNIST: 10000 train / 10000 test images" in result.stdout
     line = next(x for x in result.stdout.splitlines() if x.startswith("epoch"))
     assert EPOCH_LINE.match(line) and float(line.split("test acc ")[1].split()[0]) > 0.9
-    evaluated = subprocess.run([exe, "mnist", "--load", str(model), "--epochs", "0", "--quiet"],
+    evaluated = subprocess.run([*exe, "mnist", "--load", str(model), "--epochs", "0", "--quiet"],
                                capture_output=True, text=True, timeout=600)
     assert evaluated.returncode == 0, evaluated.stderr
     assert line.split("test acc ")[1].split()[0] in evaluated.stdout
-    assert sys.executable  # the script runs under the same interpreter's environment
