@@ -88,7 +88,7 @@ def test_explain_prints_every_gradient(capsys):
     assert lines[0] == "out.grad = 1.0   (the seed: ∂out/∂out = 1)"
     by_name = {line.split(".grad")[0]: line for line in lines}
     assert len(by_name) == 10
-    assert by_name["w0"] == "w0.grad = ∂v2/∂w0·v2.grad = (-1.0)(0.19661193324148185) = -0.19661193324148185"
+    assert by_name["w0"] == "w0.grad = ∂v1/∂w0·v1.grad = (-1.0)(0.19661193324148185) = -0.19661193324148185"
 
 
 @pytest.mark.dot

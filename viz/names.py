@@ -1,13 +1,41 @@
 """Readable, stable names for the nodes of a graph (used in diagrams and explain).
 
-A node with a ``label`` is called by it. Unlabelled nodes are numbered in
-topological order (``v1, v2, ...`` for Values, ``t1, t2, ...`` for Tensors), so the
-same expression always gets the same names. A repeated label gets a suffix
-(``x``, ``x[2]``) so every name in one graph means exactly one node.
+A node with a ``label`` is called by it. Unlabelled nodes are numbered in reading
+order (``v1, v2, ...`` for Values, ``t1, t2, ...`` for Tensors): operands left to
+right, each before its result, so ``sigmoid(w0*x0 + w1*x1 + b)`` names ``w0*x0`` v1
+and ``w1*x1`` v2. The names depend only on the graph, so the same expression always
+gets the same names. A repeated label gets a suffix (``x``, ``x[2]``) so every name
+in one graph means exactly one node.
 """
 from __future__ import annotations
 
+import math
 from typing import Callable, Sequence
+
+# Reading order costs O(nodes × depth); past this many nodes (only drawn when the
+# user raises max_nodes) names follow the topological order instead.
+READING_ORDER_LIMIT = 1000
+
+
+def reading_order(order: Sequence) -> list:
+    """``order`` (a topological order, root last) re-sorted the way one reads the expression.
+
+    Each node gets the argument-index path of its first use from the root, e.g.
+    (0, 0, 1) for the second operand of the first operand of the root's first operand;
+    sorting by path, with a node after every path that extends its own, lists operands
+    left to right, each before its result. One pass over the nodes, no graph walk.
+    """
+    if len(order) > READING_ORDER_LIMIT:
+        return list(order)
+    path: dict[int, tuple] = {id(order[-1]): ()}
+    for child in reversed(order):  # every use of a node comes before the node itself
+        base = path[id(child)]
+        for index, parent in enumerate(child.parents):
+            candidate = base + (index,)
+            known = path.get(id(parent))
+            if known is None or candidate < known:
+                path[id(parent)] = candidate
+    return sorted(order, key=lambda node: path[id(node)] + (math.inf,))
 
 
 def node_names(order: Sequence, prefix: str,
@@ -22,7 +50,7 @@ def node_names(order: Sequence, prefix: str,
     names: dict[int, str] = {}
     taken: set[str] = set()
     counter = 0
-    for node in order:
+    for node in reading_order(order):
         given = node.label or const_name(node)
         if given and given not in taken:
             name = given

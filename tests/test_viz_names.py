@@ -1,0 +1,61 @@
+"""viz.names: unique, stable, readable node names in reading order."""
+from __future__ import annotations
+
+from hypothesis import given
+
+import viz
+from autograd import Value
+from autograd.graph import topo_sort
+from tests.expressions import programs, run
+from viz import value_nodes
+from viz.names import READING_ORDER_LIMIT, node_names, reading_order
+
+
+def test_unnamed_nodes_are_numbered_as_the_expression_reads():
+    w0, x0, w1, x1, b = (Value(v, label=n) for v, n in
+                         [(2.0, "w0"), (-1.0, "x0"), (-3.0, "w1"), (-2.0, "x1"), (-3.0, "b")])
+    out = (w0 * x0 + w1 * x1 + b).sigmoid()
+    source = viz.draw(out).source
+    for text in ("<B>v1</B> = w0 * x0", "<B>v2</B> = w1 * x1", "<B>v3</B> = v1 + v2",
+                 "<B>v4</B> = v3 + b", "<B>v5</B> = sigmoid(v4)"):
+        assert text in source
+
+
+def test_the_first_use_of_a_repeated_label_keeps_the_plain_name():
+    first, second = Value(1.0, label="w"), Value(2.0, label="w")
+    out = first * 3.0 + second
+    names = node_names(topo_sort(out), "v")
+    assert names[id(first)] == "w" and names[id(second)] == "w[2]"
+
+
+def test_generated_names_never_shadow_a_label():
+    a = Value(1.0, label="v1")
+    out = (a * 2.0).tanh()
+    names = node_names(topo_sort(out), "v", value_nodes.const_name)
+    assert sorted(names.values()) == ["2", "v1", "v2", "v3"]
+    assert names[id(a)] == "v1"
+
+
+@given(programs(max_leaves=4, max_steps=12))
+def test_reading_order_is_a_topological_order_of_every_node(program):
+    values, steps = program
+    out = run(steps, [Value(v) for v in values])
+    order = topo_sort(out)
+    reading = reading_order(order)
+    assert sorted(map(id, reading)) == sorted(map(id, order))
+    position = {id(node): i for i, node in enumerate(reading)}
+    for child in order:
+        for parent in child.parents:
+            assert position[id(parent)] < position[id(child)]
+    names = node_names(order, "v")
+    assert len(set(names.values())) == len(order)
+
+
+def test_big_graphs_fall_back_to_the_topological_order():
+    x = Value(1.0, label="x")
+    out = x
+    for _ in range(READING_ORDER_LIMIT):
+        out = out + x
+    order = topo_sort(out)
+    assert reading_order(order) == order
+    assert len(set(node_names(order, "v").values())) == len(order)
