@@ -218,6 +218,7 @@ def test_max_nodes_is_respected_with_a_summary_that_says_so():
     assert "Summary only: this graph has 401 nodes, more than max_nodes=50" in source
     assert "pass max_nodes=401" in source
     assert "* ×100" in source and "+ ×100" in source and "depth 200" in source
+    assert "root: data 0.5, grad 0" in source  # backward() was not called
     assert len(re.findall(r"^\t\w+ \[label=", source, re.M)) <= 50
     full = viz.draw(out, max_nodes=401).source
     assert "Summary" not in full and len(NODE.findall(full)) == 401

@@ -168,6 +168,7 @@ def test_a_large_tensor_graph_gets_the_summary():
     out.backward()
     source = viz.draw(out, max_nodes=20).source
     assert "Summary only: this graph has 62 nodes, more than max_nodes=20" in source
+    assert "root: shape scalar float64, data 3, grad 1" in source
 
 
 @pytest.mark.dot

@@ -13,7 +13,7 @@ from typing import Sequence
 
 from viz import theme
 from viz.clusters import display_name, node_scopes
-from viz.labels import escape, fmt
+from viz.labels import escape
 from viz.options import DrawOptions
 from viz.render import Diagram
 
@@ -67,9 +67,9 @@ def _summary_table(order: Sequence, engine, opts: DrawOptions) -> str:
         f"<TR><TD>leaves: {kinds['input']} inputs, {kinds['param']} parameters, "
         f"{kinds['const']} constants; depth {_depth(order)}</TD></TR>",
     ]
-    if isinstance(root.data, float):  # a scalar root can show its numbers
-        rows.append(f"<TR><TD>root: data {fmt(root.data, opts.precision)}, "
-                    f"grad {fmt(root.grad, opts.precision)}</TD></TR>")
+    root_rows = engine.node_rows(root, engine.grad(root), opts.precision, True)
+    rows.append("<TR><TD>root: " + ", ".join(f"{key} {value}" for key, value in root_rows)
+                + "</TD></TR>")
     return ('<<TABLE BORDER="1" CELLBORDER="0" CELLSPACING="0" CELLPADDING="4" BGCOLOR="white">'
             + "".join(rows) + "</TABLE>>")
 
