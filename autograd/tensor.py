@@ -106,7 +106,8 @@ def _lift(x: Any, like: Tensor, op: str) -> Tensor:
     if isinstance(x, bool) or isinstance(x, np.bool_):
         raise TypeError(f"{op}: got a bool ({x!r}); pass 1.0 or 0.0 if you mean a number")
     if type(x) is float or type(x) is int:
-        return _leaf(np.asarray(x, dtype=np.result_type(like.data, x)))
+        dtype = like.data.dtype
+        return _leaf(np.asarray(x, dtype=dtype if dtype.kind == "f" else np.result_type(dtype, x)))
     if isinstance(x, (np.ndarray, np.generic, list, tuple, numbers.Number)):
         arr = _as_array(x, op)
         if arr.ndim == 0 and arr.dtype.kind == "f" and like.data.dtype.kind == "f":

@@ -5,7 +5,9 @@ cross-entropy, plain SGD with lr 0.1, batches of 100, one pass over 60,000 x 784
 float32 images, starting from the same weights. The goal (issue 3) is a tracegrad
 epoch within 1.15x of the hand-written numpy epoch, the floor for any numpy engine.
 
-Run: ``.venv/bin/python benchmarks/mnist_epoch.py [--repeats 5] [--random]``
+Run: ``.venv/bin/python benchmarks/mnist_epoch.py [--repeats 5] [--random]``. On a busy
+machine, ``OPENBLAS_NUM_THREADS=1`` (PyTorch follows it) keeps BLAS threads from
+fighting other jobs, which otherwise swamps the differences being measured.
 """
 from __future__ import annotations
 
@@ -21,6 +23,14 @@ from autograd import Tensor, no_grad
 from _timing import alternate, report
 
 LR, BATCH, SIZES = 0.1, 100, (784, 100, 10)
+
+
+def blas_threads() -> int:
+    """The thread count numpy's OpenBLAS uses: its environment variable, else every core."""
+    for var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS"):
+        if os.environ.get(var, "").isdigit():
+            return int(os.environ[var])
+    return os.cpu_count() or 1
 
 
 def load_data(force_random: bool) -> tuple[np.ndarray, np.ndarray, str]:
@@ -121,7 +131,7 @@ def tracegrad_nn_epoch(x: np.ndarray, y: np.ndarray) -> Callable[[], float] | No
         total = 0.0
         for xb, yb in batches(x, y):
             loss = loss_fn(model(Tensor(xb)), yb)
-            model.zero_grad()
+            opt.zero_grad()  # as in the PyTorch run below
             loss.backward()
             opt.step()
             total += loss.item()
@@ -135,7 +145,7 @@ def torch_epoch(x: np.ndarray, y: np.ndarray) -> Callable[[], float] | None:
         import torch
     except ImportError:
         return None
-    torch.set_num_threads(os.cpu_count() or 1)  # OpenBLAS (numpy) uses every core too
+    torch.set_num_threads(blas_threads())  # the same number of threads as numpy's BLAS
     w1, b1, w2, b2 = (torch.from_numpy(w.copy()) for w in init_weights())
     model = torch.nn.Sequential(torch.nn.Linear(784, 100), torch.nn.ReLU(),
                                 torch.nn.Linear(100, 10))
@@ -181,7 +191,8 @@ def main() -> None:
     print(f"MNIST epoch benchmark: {source}, {len(x)} x {x.shape[1]} float32, "
           f"MLP 784-100-10 ReLU, SGD lr {LR}, batch {BATCH}, {args.repeats} repeats")
     if torch_run is not None:
-        print(f"torch threads: {os.cpu_count()} (= cores, numpy's OpenBLAS default)")
+        print(f"threads: {blas_threads()} for numpy's OpenBLAS and for torch "
+              "(set OPENBLAS_NUM_THREADS to change both)")
     times = alternate(timed, args.repeats)
     print(report(times, baseline="numpy (hand-written)"))
     print("mean loss of the first epoch (same weights, same batches, so these should agree):")
