@@ -201,3 +201,16 @@ def test_a_composite_expression(data):
     b = data.draw(grid((2,)))
     check(lambda x, w, b: ((x @ w + b).tanh() * x[:, :2]).sigmoid().log_softmax(axis=0)
           + (x ** 2).mean(axis=1, keepdims=True), x, w, b)
+
+
+def test_gradcheck_catches_a_wrong_tensor_rule():
+    from autograd.tensor import _result
+
+    def bad_square(x: Tensor) -> Tensor:  # derivative x instead of 2x
+        data = x.data
+        return _result(data * data, (x,), (lambda g: g * data,), "bad_square")
+
+    x = Tensor(np.array([1.5, -2.0]), requires_grad=True, label="x")
+    with pytest.raises(AssertionError, match="1 of 1 inputs mismatch"):
+        gradcheck(lambda t: bad_square(t).sum(), [x])
+    assert gradcheck(lambda t: (t * t).sum(), [x])[0].ok
