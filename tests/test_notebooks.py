@@ -14,24 +14,33 @@ from pathlib import Path
 
 import nbformat
 import pytest
+from jupyter_client.kernelspec import KernelSpecManager
+from jupyter_client.manager import KernelManager
 from nbclient import NotebookClient
 
 NOTEBOOKS_DIR = Path(__file__).resolve().parent.parent / "notebooks"
 EXPECTED = ["01_chain_rule.ipynb", "02_layers.ipynb", "03_mlp_by_hand.ipynb",
             "04_mnist.ipynb", "05_optimizers.ipynb"]
 NEEDS_MNIST = {"04_mnist.ipynb", "05_optimizers.ipynb"}
-# Per cell. The slowest cell takes about 15 s on an idle 2-core machine; the margin
-# is for a loaded CI runner, not an invitation to grow the notebooks.
+# Per cell. The slowest cell (04's training) takes 5 to 45 s on a 2-core machine,
+# depending on what else is running; the margin is for a loaded CI runner, not an
+# invitation to grow the notebooks.
 CELL_TIMEOUT = 300
 MAX_BYTES = 1_000_000  # committed with outputs, but no megabytes of SVG or PNG
 
-# ipykernel's native spec: jupyter_client launches it with this interpreter
-# (sys.executable), so the notebooks import the checkout under test.
-KERNEL_NAME = "python3"
+
+def _kernel() -> KernelManager:
+    """A kernel of this interpreter: ipykernel's native spec, which runs sys.executable.
+
+    No kernel directories are searched, so a user's own ``python3`` kernelspec (which
+    may point at another Python) cannot take the notebooks away from the venv under test.
+    """
+    specs = KernelSpecManager(kernel_dirs=[], ensure_native_kernel=True)
+    return KernelManager(kernel_name="python3", kernel_spec_manager=specs)
 
 
 def _execute(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
-    client = NotebookClient(nb, timeout=CELL_TIMEOUT, kernel_name=KERNEL_NAME,
+    client = NotebookClient(nb, km=_kernel(), timeout=CELL_TIMEOUT,
                             resources={"metadata": {"path": str(NOTEBOOKS_DIR)}})
     client.execute()  # raises CellExecutionError, naming the cell, on any error
     return nb
