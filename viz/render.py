@@ -44,3 +44,7 @@ class Diagram(graphviz.Digraph):
             return super().pipe(*args, **kwargs)
         except graphviz.ExecutableNotFound as error:
             raise GraphvizNotFoundError() from error
+
+    def __repr__(self) -> str:
+        # Stable text (no memory address), so re-executed notebooks don't churn.
+        return f"<Diagram {self.name!r}: DOT text in .source, SVG when displayed in Jupyter>"
