@@ -192,3 +192,14 @@ def test_explaining_a_tensor_graph_before_backward_says_to_run_it():
     loss = (W * 3.0).sum()
     loss.label = "loss"
     assert viz.explain(loss).startswith("loss.grad is zero: call loss.backward() before")
+
+
+def test_a_broadcast_operand_says_its_share_is_summed_back():
+    x = Tensor(np.ones((2, 3)), requires_grad=True, label="x")
+    b = Tensor(np.zeros(3), requires_grad=True, label="b")
+    y = (x + b).sum()
+    y.backward()
+    edges = [line for line in viz.draw(y).source.splitlines() if "->" in line]
+    summed = [line for line in edges if "summed to shape (3,)" in line]
+    assert len(summed) == 1 and "sends [2, 2, 2]" in summed[0]
+    assert not any("summed to shape (2, 3)" in line for line in edges)

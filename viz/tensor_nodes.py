@@ -52,6 +52,9 @@ RULES: dict[str, tuple[str, ...]] = {
 }
 
 
+BROADCASTING = {"+", "-", "*", "/", "**"}
+
+
 def rule(child, index: int, names: dict[int, str]) -> str:
     """The local rule on the edge from ``child.parents[index]`` to ``child``, as text."""
     op = child.op
@@ -64,7 +67,13 @@ def rule(child, index: int, names: dict[int, str]) -> str:
         return f"VJP of {op}"
     parents = [names[id(p)] for p in child.parents]
     child_name = names[id(child)]
-    return templates[index].format(*parents, out=child_name, g=f"{child_name}.grad")
+    text = templates[index].format(*parents, out=child_name, g=f"{child_name}.grad")
+    if op in BROADCASTING:
+        shape = child.parents[index].data.shape
+        if shape != child.data.shape:
+            # A broadcast operand (a bias over a batch) gets its share summed back to its shape.
+            text += f", summed to shape {shape}"
+    return text
 
 
 def kind(node) -> str:
