@@ -125,7 +125,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--load", type=Path, metavar="PATH",
                         help="start from a checkpoint written by --save (its layer sizes are used)")
     parser.add_argument("--graph", type=Path, metavar="PATH",
-                        help=f"draw the model's forward graph for one batch, before training "
+                        help=f"draw the model's graph for one batch with its gradients, before training "
                              f"({', '.join(GRAPH_SUFFIXES)}; needs Graphviz except for .dot)")
     parser.set_defaults(handler=run)
 
@@ -207,17 +207,22 @@ def check_paths(args: argparse.Namespace) -> None:
 
 
 def draw_graph(model: MLP, x: np.ndarray, y: np.ndarray, path: Path, batch: int) -> None:
-    """Draw the forward graph (modules collapsed) of the loss on one batch."""
+    """Draw the graph (modules collapsed) of the loss on one batch, with that batch's gradients."""
     from viz import draw  # the only nn -> viz import: the command line draws
 
     loss = cross_entropy(model(Tensor(x[:batch])), y[:batch])
+    # Without a backward pass every edge would show a zero gradient, which reads as
+    # a bug; one pass shows real numbers. The grads are cleared again afterwards.
+    loss.backward()
     diagram = draw(loss, collapse_modules=True)
+    model.zero_grad()
     fmt = path.suffix.lower().lstrip(".")
     data = diagram.source.encode() if fmt == "dot" else diagram.pipe(format=fmt)
     fd, tmp = tempfile.mkstemp(dir=path.parent if str(path.parent) else ".", suffix=".tmp")
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
+        os.chmod(tmp, 0o644)  # mkstemp's 0600 suits temp files, not a picture to share
         os.replace(tmp, path)
     except BaseException:
         os.unlink(tmp)
