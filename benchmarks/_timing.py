@@ -1,25 +1,36 @@
-"""Timing helpers shared by the benchmarks: alternate implementations, report medians.
+"""Timing helpers shared by the benchmarks: interleave implementations, report medians.
 
-Running the implementations in turn, repeat after repeat, spreads the noise of a
-shared machine (other jobs, CPU frequency) over all of them instead of one.
+On a shared machine noise comes in bursts (another job's test run, BLAS threads
+competing). Timing whole runs one after another lets a burst land on one
+implementation only. ``interleaved_epochs`` instead runs every implementation over
+the same short chunk of work in turn, rotating who goes first, and adds up each
+one's chunk times into its epoch time: a burst then slows all of them alike.
 """
 from __future__ import annotations
 
 import statistics
 import time
-from typing import Callable
+from typing import Callable, Sequence
 
 
-def alternate(runs: dict[str, Callable[[], object]], repeats: int) -> dict[str, list[float]]:
-    """Time each callable ``repeats`` times, cycling through them; returns seconds per run."""
-    times: dict[str, list[float]] = {name: [] for name in runs}
-    names = list(runs)
-    for r in range(repeats):
-        # Rotate the starting implementation so none always runs right after another.
-        for name in names[r % len(names):] + names[:r % len(names)]:
-            start = time.perf_counter()
-            runs[name]()
-            times[name].append(time.perf_counter() - start)
+def interleaved_epochs(steps: dict[str, Callable[..., object]], work: Sequence[tuple],
+                       repeats: int, chunk: int = 20) -> dict[str, list[float]]:
+    """Seconds per epoch for each ``steps[name](*item)`` over all of ``work``, ``repeats`` times."""
+    names = list(steps)
+    times: dict[str, list[float]] = {name: [] for name in names}
+    chunks = [work[i:i + chunk] for i in range(0, len(work), chunk)]
+    clock = time.perf_counter
+    for _ in range(repeats):
+        totals = dict.fromkeys(names, 0.0)
+        for k, part in enumerate(chunks):
+            for name in names[k % len(names):] + names[:k % len(names)]:
+                step = steps[name]
+                start = clock()
+                for item in part:
+                    step(*item)
+                totals[name] += clock() - start
+        for name in names:
+            times[name].append(totals[name])
     return times
 
 

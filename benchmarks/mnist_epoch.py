@@ -20,7 +20,7 @@ import numpy as np
 
 from autograd import Tensor, no_grad
 
-from _timing import alternate, report
+from _timing import interleaved_epochs, report
 
 LR, BATCH, SIZES = 0.1, 100, (784, 100, 10)
 
@@ -58,64 +58,61 @@ def init_weights(seed: int = 0) -> list[np.ndarray]:
     return out
 
 
-def batches(x: np.ndarray, y: np.ndarray):
-    for i in range(0, len(x), BATCH):
-        yield x[i:i + BATCH], y[i:i + BATCH]
+def batches(x: np.ndarray, y: np.ndarray) -> list[tuple[np.ndarray, np.ndarray]]:
+    """The epoch's mini-batches, in order, as views (no copies)."""
+    return [(x[i:i + BATCH], y[i:i + BATCH]) for i in range(0, len(x), BATCH)]
 
 
-def numpy_epoch(x: np.ndarray, y: np.ndarray) -> Callable[[], float]:
+# Each implementation is built from the same weights and returns its training step:
+# step(images, labels) -> that batch's loss as a Python float.
+Step = Callable[[np.ndarray, np.ndarray], float]
+
+
+def numpy_step() -> Step:
     """The floor: forward and backward written by hand, the way a numpy user would."""
     w1, b1, w2, b2 = init_weights()
 
-    def epoch() -> float:
-        nonlocal w1, b1, w2, b2  # updated in place by -=
-        total = 0.0
-        for xb, yb in batches(x, y):
-            rows = np.arange(len(yb))
-            h = xb @ w1 + b1
-            a = np.maximum(h, 0)
-            z = a @ w2 + b2
-            z -= z.max(axis=1, keepdims=True)
-            e = np.exp(z)
-            s = e.sum(axis=1, keepdims=True)
-            total += float(np.mean(np.log(s[:, 0]) - z[rows, yb]))
-            dz = e / s
-            dz[rows, yb] -= 1
-            dz /= len(yb)
-            da = dz @ w2.T
-            da *= h > 0
-            w2 -= LR * (a.T @ dz)
-            b2 -= LR * dz.sum(axis=0)
-            w1 -= LR * (xb.T @ da)
-            b1 -= LR * da.sum(axis=0)
-        return total / (len(x) // BATCH)
-    return epoch
+    def step(xb: np.ndarray, yb: np.ndarray) -> float:
+        nonlocal w1, b1, w2, b2  # rebound by -=, which updates the arrays in place
+        rows = np.arange(len(yb))
+        h = xb @ w1 + b1
+        a = np.maximum(h, 0)
+        z = a @ w2 + b2
+        z -= z.max(axis=1, keepdims=True)
+        e = np.exp(z)
+        s = e.sum(axis=1, keepdims=True)
+        loss = float(np.mean(np.log(s[:, 0]) - z[rows, yb]))
+        dz = e / s
+        dz[rows, yb] -= 1
+        dz /= len(yb)
+        da = dz @ w2.T
+        da *= h > 0
+        w2 -= LR * (a.T @ dz)
+        b2 -= LR * dz.sum(axis=0)
+        w1 -= LR * (xb.T @ da)
+        b1 -= LR * da.sum(axis=0)
+        return loss
+    return step
 
 
-def tracegrad_epoch(x: np.ndarray, y: np.ndarray) -> Callable[[], float]:
-    """tracegrad as a user writes it with raw Tensor ops and a hand-written SGD step."""
+def tracegrad_raw_step() -> Step:
+    """tracegrad with raw Tensor ops and a hand-written SGD update."""
     params = [Tensor(w, requires_grad=True) for w in init_weights()]
     w1, b1, w2, b2 = params
 
-    def model(xb: Tensor) -> Tensor:
-        return (xb @ w1 + b1).relu() @ w2 + b2
-
-    def epoch() -> float:
-        total = 0.0
-        for xb, yb in batches(x, y):
-            loss = model(Tensor(xb)).cross_entropy(yb)
+    def step(xb: np.ndarray, yb: np.ndarray) -> float:
+        loss = ((Tensor(xb) @ w1 + b1).relu() @ w2 + b2).cross_entropy(yb)
+        for p in params:
+            p.grad = None
+        loss.backward()
+        with no_grad():
             for p in params:
-                p.grad = None
-            loss.backward()
-            with no_grad():
-                for p in params:
-                    p.data -= LR * p.grad
-            total += loss.item()
-        return total / (len(x) // BATCH)
-    return epoch
+                p.data -= LR * p.grad
+        return loss.item()
+    return step
 
 
-def tracegrad_nn_epoch(x: np.ndarray, y: np.ndarray) -> Callable[[], float] | None:
+def tracegrad_nn_step() -> Step | None:
     """tracegrad the way DESIGN.md's users write it: nn.MLP, nn.optim.SGD, nn.functional."""
     try:
         import nn
@@ -127,19 +124,16 @@ def tracegrad_nn_epoch(x: np.ndarray, y: np.ndarray) -> Callable[[], float] | No
     opt = nn.optim.SGD(model.parameters(), lr=LR)
     loss_fn = nn.functional.cross_entropy
 
-    def epoch() -> float:
-        total = 0.0
-        for xb, yb in batches(x, y):
-            loss = loss_fn(model(Tensor(xb)), yb)
-            opt.zero_grad()  # as in the PyTorch run below
-            loss.backward()
-            opt.step()
-            total += loss.item()
-        return total / (len(x) // BATCH)
-    return epoch
+    def step(xb: np.ndarray, yb: np.ndarray) -> float:
+        loss = loss_fn(model(Tensor(xb)), yb)
+        opt.zero_grad()  # as in the PyTorch run below
+        loss.backward()
+        opt.step()
+        return loss.item()
+    return step
 
 
-def torch_epoch(x: np.ndarray, y: np.ndarray) -> Callable[[], float] | None:
+def torch_step() -> Step | None:
     """PyTorch CPU with torch.nn and torch.optim.SGD, or None when torch is missing."""
     try:
         import torch
@@ -154,19 +148,16 @@ def torch_epoch(x: np.ndarray, y: np.ndarray) -> Callable[[], float] | None:
             layer.weight.copy_(w.T)
             layer.bias.copy_(b)
     opt = torch.optim.SGD(model.parameters(), lr=LR)
-    tx, ty = torch.from_numpy(x), torch.from_numpy(y)
     loss_fn = torch.nn.functional.cross_entropy
+    as_torch = torch.from_numpy  # shares memory: no copy, like Tensor(xb)
 
-    def epoch() -> float:
-        total = 0.0
-        for i in range(0, len(tx), BATCH):
-            loss = loss_fn(model(tx[i:i + BATCH]), ty[i:i + BATCH])
-            opt.zero_grad()
-            loss.backward()
-            opt.step()
-            total += loss.item()
-        return total / (len(tx) // BATCH)
-    return epoch
+    def step(xb: np.ndarray, yb: np.ndarray) -> float:
+        loss = loss_fn(model(as_torch(xb)), as_torch(yb))
+        opt.zero_grad()
+        loss.backward()
+        opt.step()
+        return loss.item()
+    return step
 
 
 def main() -> None:
@@ -176,30 +167,29 @@ def main() -> None:
     args = parser.parse_args()
 
     x, y, source = load_data(args.random)
-    runs = {"numpy (hand-written)": numpy_epoch(x, y)}
-    nn_run = tracegrad_nn_epoch(x, y)
-    if nn_run is not None:
-        runs["tracegrad (nn.MLP + SGD)"] = nn_run
-    runs["tracegrad (raw Tensor ops)"] = tracegrad_epoch(x, y)
-    torch_run = torch_epoch(x, y)
-    if torch_run is not None:
-        runs["pytorch (cpu)"] = torch_run
-    losses = {name: [] for name in runs}
-    timed = {name: (lambda run=run, name=name: losses[name].append(run()))
-             for name, run in runs.items()}
+    work = batches(x, y)
+    candidates = {"numpy (hand-written)": numpy_step(),
+                  "tracegrad (nn.MLP + SGD)": tracegrad_nn_step(),
+                  "tracegrad (raw Tensor ops)": tracegrad_raw_step(),
+                  "pytorch (cpu)": torch_step()}
+    steps = {name: step for name, step in candidates.items() if step is not None}
+    losses: dict[str, list[float]] = {name: [] for name in steps}
+    recorded = {name: (lambda xb, yb, step=step, out=losses[name]: out.append(step(xb, yb)))
+                for name, step in steps.items()}
 
     print(f"MNIST epoch benchmark: {source}, {len(x)} x {x.shape[1]} float32, "
-          f"MLP 784-100-10 ReLU, SGD lr {LR}, batch {BATCH}, {args.repeats} repeats")
-    if torch_run is not None:
-        print(f"threads: {blas_threads()} for numpy's OpenBLAS and for torch "
-              "(set OPENBLAS_NUM_THREADS to change both)")
-    times = alternate(timed, args.repeats)
+          f"MLP 784-100-10 ReLU, SGD lr {LR}, batch {BATCH}, {args.repeats} epochs each")
+    print(f"threads: {blas_threads()} for numpy's OpenBLAS"
+          + (" and for torch" if "pytorch (cpu)" in steps else "")
+          + " (set OPENBLAS_NUM_THREADS to change both)")
+    print("epochs are timed in interleaved chunks of 20 batches (see benchmarks/_timing.py)")
+    times = interleaved_epochs(recorded, work, args.repeats)
     print(report(times, baseline="numpy (hand-written)"))
-    print("mean loss of the first epoch (same weights, same batches, so these should agree):")
+    print("mean loss over the first epoch (same weights, same batches, so these should agree):")
     for name, values in losses.items():
-        print(f"  {name}: {values[0]:.4f}")
+        print(f"  {name}: {statistics.fmean(values[:len(work)]):.4f}")
     base = statistics.median(times["numpy (hand-written)"])
-    for name in runs:
+    for name in steps:
         if name.startswith("tracegrad"):
             ratio = statistics.median(times[name]) / base
             verdict = "met" if ratio <= 1.15 else "NOT met"
