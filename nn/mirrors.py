@@ -39,31 +39,38 @@ def download_from_mirrors(spec: DatasetSpec, mirrors: tuple[str, ...] | None = N
     """Fetch and verify the four files; raise ConnectionError when no mirror serves one.
 
     A file that downloads but fails its checksum or IDX checks counts as a failed
-    mirror, and the next mirror is tried.
+    mirror, and the next mirror is tried. A mirror that cannot be connected to at
+    all is skipped for the remaining files, so a dead host costs one timeout, not four.
     """
     mirrors = spec.mirrors if mirrors is None else mirrors
     stored: list[bytes] = []
     names: list[str] = []
+    unreachable: set[str] = set()  # no connection at all: not worth a timeout per file
     for file_spec in spec.files:
         failures = []
         for base in mirrors:
             url = base.rstrip("/") + "/" + file_spec.name + ".gz"
+            if base in unreachable:
+                failures.append(f"{url}: skipped, the mirror was unreachable")
+                continue
             try:
                 blob = _get(url, timeout)
                 # Verify this one file now, so a corrupt copy sends us to the next mirror.
                 _verify_one(file_spec, blob, url)
-            except (urllib.error.URLError, http.client.HTTPException, OSError, ValueError) as err:
-                if isinstance(err, urllib.error.HTTPError):
-                    reason = f"HTTP {err.code} {err.reason}"
-                else:
-                    reason = getattr(err, "reason", None) or err
-                logger.info("%s: %s unavailable from %s (%s); trying the next mirror",
-                            spec.title, file_spec.name, base, reason)
-                failures.append(f"{url}: {reason}")
-                continue
-            stored.append(blob)
-            names.append(url)
-            break
+            except urllib.error.HTTPError as err:  # the server answered: only this file is missing
+                reason = f"HTTP {err.code} {err.reason}"
+            except ValueError as err:  # a corrupt or wrong file
+                reason = str(err)
+            except (urllib.error.URLError, http.client.HTTPException, OSError) as err:
+                reason = getattr(err, "reason", None) or err
+                unreachable.add(base)
+            else:
+                stored.append(blob)
+                names.append(url)
+                break
+            logger.info("%s: %s unavailable from %s (%s); trying the next mirror",
+                        spec.title, file_spec.name, base, reason)
+            failures.append(f"{url}: {reason}")
         else:
             raise ConnectionError(f"no mirror served a valid {file_spec.name}.gz for {spec.title}:\n  "
                                   + "\n  ".join(failures or ["no mirrors configured"]))

@@ -382,6 +382,33 @@ def test_a_silent_mirror_times_out_quickly(tmp_path, serve):
         assert_same(download_from_mirrors(spec, timeout=0.2), splits)
 
 
+def test_an_unreachable_mirror_is_tried_once_not_per_file(tmp_path, serve):
+    splits = make_splits()
+    accepted = []
+    # A host that accepts each connection and hangs up without answering.
+    hangup = socket.socket()
+    hangup.bind(("127.0.0.1", 0))
+    hangup.listen(8)
+
+    def accept_and_close():
+        while True:
+            try:
+                conn, _ = hangup.accept()
+            except OSError:  # closed at the end of the test
+                return
+            accepted.append(1)
+            conn.close()
+
+    threading.Thread(target=accept_and_close, daemon=True).start()
+    try:
+        good, good_hits = serve(mirror_dir(tmp_path, "good", splits))
+        dead = f"http://127.0.0.1:{hangup.getsockname()[1]}/"
+        assert_same(download_from_mirrors(spec_for(splits), (dead, good), timeout=2), splits)
+    finally:
+        hangup.close()
+    assert len(accepted) == 1 and len(good_hits) == 4
+
+
 # --- source order -----------------------------------------------------------------------
 
 class CountingFallback:
