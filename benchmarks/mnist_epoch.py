@@ -102,12 +102,11 @@ def tracegrad_raw_step() -> Step:
 
     def step(xb: np.ndarray, yb: np.ndarray) -> float:
         loss = ((Tensor(xb) @ w1 + b1).relu() @ w2 + b2).cross_entropy(yb)
-        for p in params:
-            p.grad = None
         loss.backward()
         with no_grad():
             for p in params:
                 p.data -= LR * p.grad
+                p.grad = None  # reset now: the freed buffer is reused, still in cache
         return loss.item()
     return step
 
