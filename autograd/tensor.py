@@ -188,6 +188,13 @@ class Tensor:
             g = self._grad = np.zeros_like(self.data)
         return g
 
+    @property
+    def has_grad(self) -> bool:
+        """True once a gradient is stored: by ``backward()``, an assignment, or a read of
+        ``grad``. False after ``zero_grad()`` or ``grad = None``; optimizers skip such
+        parameters, as PyTorch skips those whose ``grad`` is None."""
+        return self._grad is not None
+
     @grad.setter
     def grad(self, value: ArrayLike | None) -> None:
         if value is None:

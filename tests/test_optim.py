@@ -357,3 +357,14 @@ def test_adam_first_step_moves_each_weight_by_lr():
     nn.optim.Adam([p], lr=0.01).step()
     np.testing.assert_allclose(p.data, [-0.01, 0.01, -0.01], rtol=1e-4)
     assert math.isclose(float(p.data[2]), -0.01, rel_tol=1e-9)
+
+
+def test_zero_grad_unsets_tensor_grads_so_the_next_step_skips_them():
+    p = nn.Parameter(np.ones(2))
+    opt = nn.optim.SGD([p], lr=0.1, momentum=0.9)
+    (p * 3.0).sum().backward()
+    opt.step()
+    np.testing.assert_allclose(p.data, [0.7, 0.7])
+    opt.zero_grad()
+    opt.step()  # nothing reached p since zero_grad: no step, momentum not applied
+    np.testing.assert_allclose(p.data, [0.7, 0.7])

@@ -244,3 +244,15 @@ def test_detach_item_and_conversions():
     assert d.parents == () and not d.requires_grad and d.item() == 6.0
     assert float(d) == 6.0 and bool(Tensor(1.0)) and not bool(Tensor(0.0))
     assert w.requires_grad_(False) is w and not w.requires_grad
+
+
+def test_has_grad_tracks_whether_a_gradient_is_stored():
+    w = Tensor(np.ones(3), requires_grad=True)
+    assert not w.has_grad
+    (w * 2.0).sum().backward()
+    assert w.has_grad
+    w.zero_grad()
+    assert not w.has_grad and w.grad.tolist() == [0.0, 0.0, 0.0]
+    assert w.has_grad  # reading grad stores the zeros, so in-place edits of it stick
+    w.grad = None
+    assert not w.has_grad

@@ -4,13 +4,12 @@ Subclasses only write ``_update(group, data, grad, state)``: one step of their
 published equations on numpy arrays, changing ``data`` and the state arrays in
 place (never ``grad``). Conventions follow ``torch.optim``.
 
-**Which parameters a step skips.** Gradients here start at zero rather than
-``None`` (the graph protocol), so a parameter counts as *unset*, and is left
-alone with its optimizer state, when its gradient is exactly zero everywhere: no
-backward pass has reached it since the last ``zero_grad()``. For a ``Value``
-parameter that is ``grad == 0.0``. A parameter whose true gradient is exactly zero
-(a dead ReLU unit) is therefore skipped as well, like a PyTorch parameter whose
-grad is ``None``: no momentum, no weight decay, and no step count that step.
+**Which parameters a step skips**, leaving them and their optimizer state alone:
+those whose gradient is *unset*, like a PyTorch parameter whose grad is ``None``.
+A ``Tensor`` parameter is unset when ``has_grad`` is False: no backward pass has
+reached it since ``zero_grad()`` (its ``grad`` still reads as zeros, as the graph
+protocol says). A ``Value`` has no such state (its grad is a float that starts at
+0.0), so a ``Value`` parameter counts as unset when ``grad == 0.0``.
 """
 from __future__ import annotations
 
@@ -21,6 +20,7 @@ from typing import Any, Iterable
 
 import numpy as np
 
+from autograd.tensor import Tensor
 from autograd.value import Value
 from nn.optim.slots import TensorSlot, ValueSlot
 
@@ -44,17 +44,16 @@ def _check_param(p: Any, where: str) -> None:
         if p.parents:
             raise ValueError(f"{where}: can only optimize leaf nodes, got the result of a {p.op!r} op")
         return
-    data = getattr(p, "data", None)
-    if not isinstance(data, np.ndarray) or not isinstance(getattr(p, "grad", None), np.ndarray):
+    if not isinstance(p, Tensor):
         raise TypeError(
             f"{where}: parameters must be Tensor or Value nodes, got {type(p).__name__}; "
             "pass model.parameters()"
         )
-    if data.dtype.kind != "f":
-        raise TypeError(f"{where}: can only optimize floating-point parameters, got dtype {data.dtype}")
-    if getattr(p, "requires_grad", True) is not True:
+    if p.data.dtype.kind != "f":
+        raise TypeError(f"{where}: can only optimize floating-point parameters, got dtype {p.data.dtype}")
+    if not p.requires_grad:
         raise ValueError(f"{where}: a parameter does not require grad; it would never change")
-    if getattr(p, "parents", ()):
+    if p.parents:
         raise ValueError(f"{where}: can only optimize leaf nodes, got the result of a {p.op!r} op")
 
 
@@ -100,8 +99,7 @@ class Optimizer:
                 f"{name}: unknown hyperparameters {sorted(unknown)}; known: {sorted(self.defaults)}"
             )
         params = group["params"]
-        params = [params] if isinstance(params, Value) or isinstance(getattr(params, "data", None), np.ndarray) \
-            else list(params)
+        params = [params] if isinstance(params, (Value, Tensor)) else list(params)
         if not params:
             raise ValueError(f"{name}: a parameter group has no parameters")
         seen = {id(p) for g in self.param_groups for p in g["params"]}
@@ -132,10 +130,10 @@ class Optimizer:
         """Update every parameter whose gradient is set, in place."""
         for group, slots in zip(self.param_groups, self._slots):
             for slot in slots:
-                data, grad = slot.arrays()
                 if slot.packed:
-                    self._step_packed(group, slot, data, grad)
-                elif grad.any():
+                    self._step_packed(group, slot, *slot.arrays())
+                elif slot.param.has_grad:
+                    data, grad = slot.arrays()
                     state = slot.state
                     if not state:
                         state.update(self._init_state(group, data), step=0)
