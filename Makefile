@@ -1,21 +1,34 @@
 # Two promises: `make test` and `make mnist` work on a fresh clone with nothing
 # installed by hand. Every target is idempotent and quiet when there is nothing to do.
-PYTHON ?= python3
-VENV   := .venv
-PY     := $(VENV)/bin/python
-STAMP  := $(VENV)/.installed-dev
+PYTHON     ?= python3
+WITH_TORCH ?= 1
+VENV       := .venv
+PY         := $(VENV)/bin/python
+RUNTIME    := $(VENV)/.installed
+DEV        := $(VENV)/.installed-dev
+BENCH      := $(VENV)/.installed-bench
 
 .PHONY: test mnist bench dot clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install -q --upgrade pip
 
-# Re-install only when the project's metadata changes.
-$(STAMP): pyproject.toml | $(PY)
+# Each stamp is redone only when the project's metadata changes.
+$(RUNTIME): pyproject.toml | $(PY)
+	$(PY) -m pip install -q -e .
+	@touch $@
+
+# PyTorch is only the tests' reference: its tests skip where it is missing, and
+# WITH_TORCH=0 skips the (large) install.
+$(DEV): $(RUNTIME)
 	$(PY) -m pip install -q -e '.[dev]'
-	@# PyTorch is only a reference for the tests; its tests skip where it cannot be installed.
-	@$(PY) -m pip install -q -e '.[ref]' || echo "note: torch could not be installed; PyTorch reference tests will be skipped"
+	@if [ "$(WITH_TORCH)" = 1 ]; then \
+	  $(PY) -m pip install -q -e '.[ref]' || echo "note: torch could not be installed; PyTorch reference tests will be skipped"; \
+	fi
+	@touch $@
+
+$(BENCH): $(RUNTIME)
+	$(PY) -m pip install -q -e '.[bench]'
 	@touch $@
 
 # Graphviz's dot renders the diagrams. It is a system package, not a Python one.
@@ -31,18 +44,20 @@ dot:
 	    echo "  conda install -c conda-forge graphviz"; \
 	  fi; }
 
-test: $(STAMP) dot
+test: $(DEV) dot
 	$(PY) -m pytest -q
 
 # Fetches MNIST on first use (cached, checksum-verified), then trains the default MLP.
 # One BLAS thread: these matmuls are small, and on a busy 2-core machine OpenBLAS's
 # spinning threads made the run 5-7x slower (measured: 63-90 s against 13 s).
-mnist: $(STAMP)
+# Only the runtime dependencies are installed: training needs no test tools.
+mnist: $(RUNTIME)
 	OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 MKL_NUM_THREADS=1 $(VENV)/bin/tracegrad mnist
 
-bench: $(STAMP)
-	@$(PY) -m pip install -q -e '.[bench]'
+# The README's table: medians, one BLAS thread (see benchmarks/mnist_epoch.py).
+bench: $(BENCH) $(DEV)
 	$(PY) benchmarks/scalar_vs_micrograd.py
+	OPENBLAS_NUM_THREADS=1 $(PY) benchmarks/mnist_epoch.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .hypothesis build *.egg-info
