@@ -65,17 +65,14 @@ def _result(data: float, parents: tuple, local_grads: tuple, op: str) -> "Value"
         if data != data:
             raise ValueError(f"{op}: result is NaN for inputs {_describe(parents)}")
         raise OverflowError(f"{op}: result overflows a float for inputs {_describe(parents)}")
+    if not state.enabled:  # under no_grad() the result is a plain leaf
+        return _leaf(data)
     out = _new(Value)
     out.data = data
     out.grad = 0.0
-    if state.enabled:
-        out.parents = parents
-        out.local_grads = local_grads
-        out.op = op
-    else:  # under no_grad() the result is a plain leaf
-        out.parents = ()
-        out.local_grads = ()
-        out.op = ""
+    out.parents = parents
+    out.local_grads = local_grads
+    out.op = op
     out.label = None
     out.scope = state.scope
     return out

@@ -5,7 +5,6 @@ import numpy as np
 import pytest
 from hypothesis import given, strategies as st
 
-import nn
 from autograd import Tensor, gradcheck
 from nn import functional as F
 

@@ -11,6 +11,7 @@ import viz
 from autograd import Value
 from autograd.graph import topo_sort
 from autograd.recording import scope
+from tests.classic import neuron
 from tests.expressions import programs, run
 
 NODE = re.compile(r"^\t(n\d+) \[label=<(.*)>\]$", re.M)
@@ -19,15 +20,6 @@ ROW = re.compile(r"<TD ALIGN=\"LEFT\">(?:<FONT[^>]*><B>)?(\w+)(?:</B></FONT>)?</
                  r"<TD ALIGN=\"RIGHT\">(?:<FONT[^>]*><B>)?([^<]*)")
 CONTRIBUTION = re.compile(r"<B>(\S+) × (\S+) = (\S+)</B>")
 LOCAL = re.compile(r"∂[^=]*/∂[^=]* = (\S+?)(?:<BR/>|$)")
-
-
-def neuron():
-    w0, x0, w1, x1, b = (Value(v, label=n) for v, n in
-                         [(2.0, "w0"), (-1.0, "x0"), (-3.0, "w1"), (-2.0, "x1"), (-3.0, "b")])
-    out = (w0 * x0 + w1 * x1 + b).sigmoid()
-    out.label = "o"
-    out.backward()
-    return out
 
 
 def parse(source: str):

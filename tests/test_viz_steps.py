@@ -9,18 +9,10 @@ from hypothesis import given
 import viz
 from autograd import Value
 from autograd.graph import topo_sort
+from tests.classic import neuron
 from tests.expressions import programs, run
 
 GRAD = re.compile(r"^\t(n\d+) \[label=<.*<B>grad</B>.*?<B>([^<]+)</B>", re.M)
-
-
-def neuron():
-    w0, x0, w1, x1, b = (Value(v, label=n) for v, n in
-                         [(2.0, "w0"), (-1.0, "x0"), (-3.0, "w1"), (-2.0, "x1"), (-3.0, "b")])
-    out = (w0 * x0 + w1 * x1 + b).sigmoid()
-    out.label = "o"
-    out.backward()
-    return out
 
 
 def shown_grads(frame) -> dict[str, str]:
