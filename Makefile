@@ -8,7 +8,7 @@ RUNTIME    := $(VENV)/.installed
 DEV        := $(VENV)/.installed-dev
 BENCH      := $(VENV)/.installed-bench
 
-.PHONY: test mnist bench dot clean
+.PHONY: test mnist bench notebooks dot clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -58,6 +58,10 @@ mnist: $(RUNTIME)
 bench: $(BENCH) $(DEV)
 	$(PY) benchmarks/scalar_vs_micrograd.py
 	OPENBLAS_NUM_THREADS=1 $(PY) benchmarks/mnist_epoch.py
+
+# Re-run the tutorials in place so their committed outputs match the code.
+notebooks: $(DEV) dot
+	OPENBLAS_NUM_THREADS=1 $(PY) notebooks/refresh.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .hypothesis build *.egg-info
