@@ -110,7 +110,7 @@ def _lift(x: Any, like: Tensor, op: str) -> Tensor:
         return _leaf(np.asarray(x, dtype=dtype if dtype.kind == "f" else np.result_type(dtype, x)))
     if isinstance(x, (np.ndarray, np.generic, list, tuple, numbers.Number)):
         arr = _as_array(x, op)
-        if arr.ndim == 0 and arr.dtype.kind == "f" and like.data.dtype.kind == "f":
+        if arr.ndim == 0 and arr.dtype.kind in "iuf" and like.data.dtype.kind == "f":
             arr = arr.astype(like.data.dtype, copy=False)
         return _leaf(arr)
     raise TypeError(f"{op}: unsupported operand of type {type(x).__name__}; expected a Tensor, "
@@ -119,11 +119,12 @@ def _lift(x: Any, like: Tensor, op: str) -> Tensor:
 
 def _binary(op: str, rule, a: Tensor, b: Tensor) -> Tensor:
     da, db = a.data, b.data
-    if da.dtype != db.dtype and da.dtype.kind == "f" and db.dtype.kind == "f":
-        # Like PyTorch, a 0-d float operand takes the other's float dtype (no upcast).
-        if db.ndim == 0 and da.ndim:
+    if da.dtype != db.dtype:
+        # Like PyTorch, a 0-d int or float operand (a numpy scalar, a 0-d array) takes
+        # the other's float dtype: numpy 2 would upcast float32 by np.int64(2) to float64.
+        if db.ndim == 0 and da.ndim and da.dtype.kind == "f" and db.dtype.kind in "iuf":
             db = db.astype(da.dtype)
-        elif da.ndim == 0 and db.ndim:
+        elif da.ndim == 0 and db.ndim and db.dtype.kind == "f" and da.dtype.kind in "iuf":
             da = da.astype(db.dtype)
     try:
         out, vjp_a, vjp_b = rule(da, db)

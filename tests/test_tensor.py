@@ -80,6 +80,17 @@ def test_integer_powers_and_numpy_scalar_bounds_keep_the_dtype():
     assert np.array(x, copy=True) is not x.data and np.asarray(x, np.float64).dtype == np.float64
 
 
+@pytest.mark.parametrize("dtype", FLOATS)
+def test_numpy_integer_scalars_and_0d_int_arrays_never_upcast(dtype):
+    x = Tensor(np.array([0.5, -1.0, 2.0], dtype), requires_grad=True)
+    for out in (x * np.int64(2), np.int64(3) - x, x / np.int32(2), x + np.array(2),
+                Tensor(np.array(3)) * x, x + np.uint8(1)):
+        assert out.dtype == dtype
+        out.backward(np.ones(out.shape, dtype))
+        assert x.grad.dtype == dtype
+    assert (x * np.int64(2)).data.tolist() == [1.0, -2.0, 4.0]
+
+
 def test_mixed_float_arrays_promote_as_numpy_and_grads_keep_each_dtype():
     a = Tensor(np.ones(2, np.float32), requires_grad=True)
     b = Tensor(np.ones(2, np.float64), requires_grad=True)
