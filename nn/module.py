@@ -118,15 +118,14 @@ class Module:
         return ""
 
     def __repr__(self) -> str:
-        children = list(self.named_children())
-        head = f"{type(self).__name__}({self.extra_repr()}"
-        if not children:
-            return head + ")"
-        lines = [head]
-        for name, child in children:
-            body = repr(child).replace("\n", "\n  ")
-            lines.append(f"  ({name}): {body}")
-        return "\n".join(lines) + "\n)"
+        # PyTorch's layout: the extra text inline when alone, else one line per item.
+        extra = self.extra_repr()
+        lines = [extra] if extra else []
+        lines += [f"({name}): {child!r}" for name, child in self.named_children()]
+        if not lines or (extra and len(lines) == 1):
+            return f"{type(self).__name__}({extra})"
+        body = "\n".join(lines).replace("\n", "\n  ")
+        return f"{type(self).__name__}(\n  {body}\n)"
 
     # ---- traversal -----------------------------------------------------------------
     def named_children(self) -> Iterator[tuple[str, "Module"]]:

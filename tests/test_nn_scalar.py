@@ -159,7 +159,8 @@ def test_bad_input(call, error, message):
 
 def test_repr_and_display():
     model = MLP(3, [4, 1])
-    assert repr(model) == ("MLP(3→4→1\n"
+    assert repr(model) == ("MLP(\n"
+                           "  3→4→1\n"
                            "  (layers.0): Layer(3→4, activation='relu')\n"
                            "  (layers.1): Layer(4→1, activation='linear')\n)")
     assert model.display() == "MLP(3→4→1)"
