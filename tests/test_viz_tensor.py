@@ -203,3 +203,18 @@ def test_a_broadcast_operand_says_its_share_is_summed_back():
     summed = [line for line in edges if "summed to shape (3,)" in line]
     assert len(summed) == 1 and "sends [2, 2, 2]" in summed[0]
     assert not any("summed to shape (2, 3)" in line for line in edges)
+
+
+def test_drawing_and_explaining_leave_unset_grads_unset():
+    # Reading .grad stores zeros and sets has_grad, so an optimizer would then step a
+    # parameter that zero_grad() had reset (AdamW decays it, momentum moves it).
+    model = nn.MLP(3, [4, 2], rng=0)
+    loss = nn.functional.cross_entropy(model(Tensor(np.ones((2, 3), np.float32))), np.array([0, 1]))
+    model.zero_grad()
+    viz.draw(loss)
+    viz.explain(loss)
+    viz.explain(model.parameters()[0], root=loss)
+    assert not any(p.has_grad for p in model.parameters())
+    before = [p.data.copy() for p in model.parameters()]
+    nn.optim.AdamW(model.parameters(), lr=0.1).step()
+    assert all(np.array_equal(b, p.data) for b, p in zip(before, model.parameters()))

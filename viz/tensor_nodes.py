@@ -128,7 +128,13 @@ def _nested(values: np.ndarray, precision: int) -> str:
 
 def grad(node):
     """The node's gradient, or None for tensors that do not require grad (no array is made)."""
-    return node.grad if node.requires_grad else None
+    return _peek(node) if node.requires_grad else None
+
+
+def _peek(node) -> np.ndarray:
+    """``node.grad`` without its side effect: reading ``grad`` stores a zeros array, which
+    sets ``has_grad`` and would make an optimizer step a parameter that was zero_grad()-ed."""
+    return node.grad if node.has_grad else np.zeros_like(node.data)
 
 
 def node_rows(node, grad_value, precision: int, show_grad: bool) -> list[tuple[str, str]]:
@@ -189,7 +195,7 @@ def accumulate(total: np.ndarray, share: np.ndarray) -> np.ndarray:
 
 
 def explain_seed(root, name: str) -> str:
-    if not root.requires_grad or not np.any(root.grad):
+    if not root.requires_grad or not np.any(_peek(root)):
         return (f"{name}.grad is zero: call {name}.backward() before explaining its graph "
                 f"(a root needs requires_grad, i.e. an input created with requires_grad=True)")
     return (f"{name}.grad = {summary(root.grad, 6)}   (the seed of backward(); "
@@ -205,14 +211,14 @@ def explain_sum(node, name: str, uses: list[tuple], names: dict[int, str]) -> st
     for child, index in uses:
         if child.local_grads[index] is None:
             continue
-        share = contributions(child, child.grad)[index]
+        share = contributions(child, _peek(child))[index]
         terms.append(rule(child, index, names))
         shares.append(summary(share, 6))
         total = share if total is None else total + share
     text = f"{head} = {' + '.join(f'[{t}]' for t in terms)} = {' + '.join(shares)}"
     if len(shares) > 1:
         text += f" = {summary(total, 6)}"
-    if total is None or not np.array_equal(total, node.grad):
-        text += (f"   (note: {name}.grad holds {summary(node.grad, 6)}: a leaf keeps summing "
+    if total is None or not np.array_equal(total, _peek(node)):
+        text += (f"   (note: {name}.grad holds {summary(_peek(node), 6)}: a leaf keeps summing "
                  "over backward() calls until zero_grad(), or backward() last ran from another root)")
     return text
