@@ -141,7 +141,11 @@ class Value:
         a, b = self.data, other.data
         if b == 0.0:
             raise ZeroDivisionError(f"/: division by zero: {self!r} / {other!r}")
-        locals_ = (_finite_local(1.0 / b, "/", other), _finite_local(-a / (b * b), "/", other))
+        # b * b underflows to 0.0 for |b| < 1e-162: then -(a / b) / b, which is inf
+        # (refused below) unless a is tiny too, instead of a bare ZeroDivisionError.
+        bb = b * b
+        d_b = -a / bb if bb != 0.0 else -(a / b) / b
+        locals_ = (_finite_local(1.0 / b, "/", other), _finite_local(d_b, "/", other))
         return _result(a / b, (self, other), locals_, "/")
 
     def __rtruediv__(self, other: Number) -> Value:

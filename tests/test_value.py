@@ -280,6 +280,8 @@ def test_sigmoid_is_stable_at_extremes():
     (lambda: Value(0.0) ** 0.5, ValueError, "infinite"),
     (lambda: Value(1.0) / 0, ZeroDivisionError, r"division by zero: Value\(data=1.0"),
     (lambda: 1.0 / Value(0.0), ZeroDivisionError, "division by zero"),
+    # b * b underflows to 0: the derivative -a/b² is infinite, not a division by zero
+    (lambda: Value(1.0) / Value(1e-200), ValueError, r"/: the derivative is infinite"),
     (lambda: Value(1000.0).exp(), OverflowError, r"exp: .*Value\(data=1000.0"),
     (lambda: Value(1e200) * 1e200, OverflowError, r"\*"),
     (lambda: Value(10.0) ** 400, OverflowError, r"\*\*"),
@@ -291,6 +293,15 @@ def test_sigmoid_is_stable_at_extremes():
 def test_bad_input_raises_a_clear_error(make, error, text):
     with pytest.raises(error, match=text):
         make()
+
+
+def test_division_by_a_tiny_divisor_keeps_a_finite_derivative():
+    a, b = Value(1e-300), Value(1e-200)
+    (a / b).backward()
+    assert b.grad == pytest.approx(-1e100) and a.grad == pytest.approx(1e200)
+    zero = Value(0.0)
+    (zero / Value(1e-200)).backward()
+    assert zero.grad == pytest.approx(1e200)
 
 
 def test_integer_powers_of_negative_bases_are_fine():
