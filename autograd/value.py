@@ -172,9 +172,12 @@ class Value:
             raise ValueError(f"**: the derivative of x ** {b} is infinite at {self!r}")
         try:
             data = a ** b
-            local = b * a ** (b - 1.0) if b != 0.0 else 0.0
         except OverflowError:
             raise OverflowError(f"**: result overflows a float: {self!r} ** {b}") from None
+        try:  # a finite result can still have an infinite slope: 1e-200 ** -1.5
+            local = b * a ** (b - 1.0) if b != 0.0 else 0.0
+        except OverflowError:
+            local = _INF
         return _result(data, (self,), (_finite_local(local, "**", self),), f"**{b:g}")
 
     def __rpow__(self, base: Number) -> Value:
@@ -295,9 +298,13 @@ def _pow_value(base: Value, exponent: Value) -> Value:
         return _result(0.0, (base, exponent), (b * a ** (b - 1.0), 0.0), "**")
     try:
         data = a ** b
-        locals_ = (b * a ** (b - 1.0), data * math.log(a))
     except OverflowError:
         raise OverflowError(f"**: result overflows a float: {base!r} ** {exponent!r}") from None
+    try:  # a finite result can still have an infinite slope: 1e-200 ** -1.5
+        slope = b * a ** (b - 1.0)
+    except OverflowError:
+        slope = _INF
+    locals_ = (slope, data * math.log(a))
     for local in locals_:
         _finite_local(local, "**", base)
     return _result(data, (base, exponent), locals_, "**")

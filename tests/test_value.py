@@ -282,6 +282,9 @@ def test_sigmoid_is_stable_at_extremes():
     (lambda: 1.0 / Value(0.0), ZeroDivisionError, "division by zero"),
     # b * b underflows to 0: the derivative -a/b² is infinite, not a division by zero
     (lambda: Value(1.0) / Value(1e-200), ValueError, r"/: the derivative is infinite"),
+    # the result 1e300 is finite; only the slope -1.5 * 1e-200 ** -2.5 overflows
+    (lambda: Value(1e-200) ** -1.5, ValueError, r"\*\*: the derivative is infinite"),
+    (lambda: Value(1e-200) ** Value(-1.5), ValueError, r"\*\*: the derivative is infinite"),
     (lambda: Value(1000.0).exp(), OverflowError, r"exp: .*Value\(data=1000.0"),
     (lambda: Value(1e200) * 1e200, OverflowError, r"\*"),
     (lambda: Value(10.0) ** 400, OverflowError, r"\*\*"),
