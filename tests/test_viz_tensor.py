@@ -218,3 +218,22 @@ def test_drawing_and_explaining_leave_unset_grads_unset():
     before = [p.data.copy() for p in model.parameters()]
     nn.optim.AdamW(model.parameters(), lr=0.1).step()
     assert all(np.array_equal(b, p.data) for b, p in zip(before, model.parameters()))
+
+
+def test_each_edge_label_runs_only_its_own_vjp():
+    a = Tensor(np.ones((2, 3)), requires_grad=True, label="a")
+    b = Tensor(np.full((2, 3), 2.0), requires_grad=True, label="b")
+    prod = a * b
+    loss = prod.sum()
+    loss.backward()
+    calls = []
+
+    def counting(vjp, index):
+        def wrapped(g):
+            calls.append(index)
+            return vjp(g)
+        return wrapped
+
+    prod.local_grads = tuple(counting(v, i) for i, v in enumerate(prod.local_grads))
+    viz.draw(loss)
+    assert sorted(calls) == [0, 1]  # one VJP per edge, not every parent's per edge

@@ -155,21 +155,24 @@ def edge_lines(child, index: int, names: dict[int, str], child_grad, precision: 
         text = rule(child, index, names) if vjp is not None else "no gradient (constant)"
         lines.append((escape(text), False))
     if show_grad and child_grad is not None and vjp is not None:
-        share = contributions(child, child_grad)[index]
+        share = _share(child, index, child_grad)
         lines.append((f"sends {summary(share, precision)}", True))
     return lines
 
 
 def contributions(node, g: np.ndarray) -> list:
     """Each parent's share of ``g``, summed to its shape and cast to its dtype, as backward does."""
-    shares = []
-    for parent, vjp in zip(node.parents, node.local_grads):
-        if vjp is None:
-            shares.append(None)
-            continue
-        share = np.asarray(vjp(g))
-        shares.append(_reduce_to(share, parent.data.shape).astype(parent.data.dtype, copy=False))
-    return shares
+    return [_share(node, index, g) for index in range(len(node.parents))]
+
+
+def _share(node, index: int, g: np.ndarray) -> np.ndarray | None:
+    """One parent's share: an edge label needs only its own VJP, not every parent's."""
+    vjp = node.local_grads[index]
+    if vjp is None:
+        return None
+    parent = node.parents[index]
+    share = np.asarray(vjp(g))
+    return _reduce_to(share, parent.data.shape).astype(parent.data.dtype, copy=False)
 
 
 def _reduce_to(share: np.ndarray, shape: tuple) -> np.ndarray:
@@ -211,7 +214,7 @@ def explain_sum(node, name: str, uses: list[tuple], names: dict[int, str]) -> st
     for child, index in uses:
         if child.local_grads[index] is None:
             continue
-        share = contributions(child, _peek(child))[index]
+        share = _share(child, index, _peek(child))
         terms.append(rule(child, index, names))
         shares.append(summary(share, 6))
         total = share if total is None else total + share
