@@ -92,6 +92,14 @@ def gradcheck(f: Callable, inputs: Sequence, eps: float = 1e-6,
     inputs = list(inputs)
     if not inputs:
         raise ValueError("gradcheck: give at least one input node")
+    for i, node in enumerate(inputs):
+        dtype = getattr(node.data, "dtype", None)
+        if dtype is not None and dtype != np.float64:
+            # float32 rounds x ± eps, so the differences would be wrong numbers and the
+            # report a false MISMATCH (x*x at 1.0 measures 1.907 instead of 2).
+            raise TypeError(f"gradcheck: input {node.label or i} has dtype {dtype}; central "
+                            f"differences need float64 data, e.g. "
+                            f"Tensor(x.astype(np.float64), requires_grad=True)")
     for node in inputs:
         node.zero_grad()
     f(*inputs).backward()

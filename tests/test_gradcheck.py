@@ -40,3 +40,15 @@ def test_inputs_are_restored_and_grads_left_clean():
 def test_needs_a_scalar_output_and_inputs():
     with pytest.raises(ValueError, match="at least one input"):
         gradcheck(lambda: Value(1.0), [])
+
+
+def test_float32_tensor_inputs_are_refused_rather_than_misreported():
+    import numpy as np
+
+    from autograd import Tensor
+
+    x = Tensor(np.array([1.0, 2.0], np.float32), requires_grad=True, label="x")
+    # float32 rounds x ± 1e-6: the differences would read 1.907 for d(x²)/dx = 2.
+    with pytest.raises(TypeError, match="input x has dtype float32.*float64"):
+        gradcheck(lambda t: (t * t).sum(), [x])
+    assert gradcheck(lambda t: (t * t).sum(), [Tensor(x.data.astype(np.float64), requires_grad=True)])
