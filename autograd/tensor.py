@@ -318,6 +318,10 @@ class Tensor:
         dtype = np.dtype(dtype)
         if dtype.kind not in _SUPPORTED_KINDS:
             raise TypeError(f"astype: unsupported dtype {dtype}")
+        if dtype.kind != "f":
+            # Rounding to int or bool has no gradient, and integer tensors cannot require
+            # grad: the result is a constant leaf, as PyTorch's .long() is.
+            return _leaf(self.data.astype(dtype))
         return _unary("astype", ops.astype, self, dtype)
 
     # ---- reductions -----------------------------------------------------------------------

@@ -91,6 +91,16 @@ def test_numpy_integer_scalars_and_0d_int_arrays_never_upcast(dtype):
     assert (x * np.int64(2)).data.tolist() == [1.0, -2.0, 4.0]
 
 
+def test_astype_to_int_or_bool_is_a_constant_with_no_gradient():
+    x = Tensor(np.array([1.7, -2.2], np.float32), requires_grad=True)
+    for dtype in (np.int64, np.uint8, bool):
+        y = x.astype(dtype)
+        assert y.dtype == dtype and not y.requires_grad and not y.parents
+    # a float result still carries the gradient, and an int one adds nothing to it
+    (x.astype(np.float64) * 2 + x.astype(np.int64) * 3).sum().backward()
+    assert x.grad.tolist() == [2.0, 2.0]
+
+
 def test_mixed_float_arrays_promote_as_numpy_and_grads_keep_each_dtype():
     a = Tensor(np.ones(2, np.float32), requires_grad=True)
     b = Tensor(np.ones(2, np.float64), requires_grad=True)
