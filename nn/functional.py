@@ -113,10 +113,10 @@ def cross_entropy(logits: Tensor, target: Any, label_smoothing: float = 0.0,
             i = int(np.argmax(bad))
             raise ValueError(f"{where}: label {int(y[i])} at index {i} is out of range for {c} "
                              f"classes (valid labels are 0..{c - 1})")
-        picked = logits.log_softmax(axis=1)[np.arange(n), y]
-        nll = -picked
+        logp = logits.log_softmax(axis=1)  # once: smoothing reads it too
+        nll = -logp[np.arange(n), y]
         if label_smoothing:
-            uniform = -logits.log_softmax(axis=1).mean(axis=1)
+            uniform = -logp.mean(axis=1)
             nll = nll * (1.0 - label_smoothing) + uniform * label_smoothing
         return _reduce(nll, reduction, where)
     if y.dtype.kind != "f":

@@ -45,6 +45,13 @@ def test_cross_entropy_with_one_hot_targets_equals_labels(smoothing):
     gradcheck(lambda z: F.cross_entropy(z, soft, label_smoothing=smoothing), [z])
 
 
+def test_label_smoothing_computes_log_softmax_once():
+    from autograd.graph import topo_sort
+
+    loss = F.cross_entropy(_logits(), np.array([0, 2, 1, 2]), label_smoothing=0.1)
+    assert [node.op for node in topo_sort(loss)].count("log_softmax") == 1
+
+
 def test_cross_entropy_keeps_float32_and_survives_huge_logits():
     z = Tensor(np.array([[1e4, 0.0, -1e4], [0.0, 0.0, 0.0]], np.float32), requires_grad=True)
     for target in (np.array([2, 0]), np.eye(3, dtype=np.float32)[[2, 0]]):
