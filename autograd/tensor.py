@@ -486,7 +486,8 @@ class Tensor:
                     if c is g or c.base is not None:
                         borrowed[id(parent)] = parent
                 elif id(parent) in borrowed:
-                    parent._grad = current + c
+                    summed = current + c  # 0-d + 0-d is a numpy scalar, which += cannot update
+                    parent._grad = summed if type(summed) is np.ndarray else np.asarray(summed)
                     del borrowed[id(parent)]
                 else:
                     current += c

@@ -277,3 +277,22 @@ def test_has_grad_tracks_whether_a_gradient_is_stored():
     assert w.has_grad  # reading grad stores the zeros, so in-place edits of it stick
     w.grad = None
     assert not w.has_grad
+
+
+def test_0d_gradients_are_arrays_so_every_contribution_is_added():
+    # A gradient reduced to shape () was a numpy scalar, which backward's in-place +=
+    # cannot update: later contributions were silently dropped.
+    x = Tensor(np.array([1.0, 2.0, 3.0]))
+    w = Tensor(np.array(2.0), requires_grad=True)
+    (w * x).sum().backward()
+    assert type(w.grad) is np.ndarray and w.grad == 6.0
+    (w * x).sum().backward()
+    assert w.grad == 12.0  # a 0-d leaf accumulates across backward() calls
+    v = Tensor(np.array([1.0, 2.0]), requires_grad=True)
+    s = v.sum()
+    ((s + s) + s).backward()  # s: a borrowed grad, then two more contributions
+    assert v.grad.tolist() == [3.0, 3.0]
+    b = Tensor(np.array([1.0, 2.0, 3.0]), requires_grad=True)
+    t = b.sum()
+    (t + (t + b)).backward(np.ones(3))  # d/db_j of sum_i (2t + b_i) = 2 * 3 + 1
+    assert b.grad.tolist() == [7.0, 7.0, 7.0]
