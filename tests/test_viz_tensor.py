@@ -237,3 +237,11 @@ def test_each_edge_label_runs_only_its_own_vjp():
     prod.local_grads = tuple(counting(v, i) for i, v in enumerate(prod.local_grads))
     viz.draw(loss)
     assert sorted(calls) == [0, 1]  # one VJP per edge, not every parent's per edge
+
+
+def test_a_forward_only_graph_draws_even_where_a_slope_is_infinite():
+    x = Tensor(np.array([0.0, 4.0]), requires_grad=True, label="x")
+    y = x.sqrt().sum()  # sqrt's derivative at 0 is infinite, but no gradient flows yet
+    source = viz.draw(y).source
+    assert "sends [0, 0]" in source
+    assert not x.has_grad

@@ -16,6 +16,7 @@ import math
 
 import numpy as np
 
+from autograd.tensor_shapes import sum_to
 from viz.labels import escape, fmt
 
 PREFIX = "t"  # unlabelled tensors are named t1, t2, ...
@@ -171,19 +172,11 @@ def _share(node, index: int, g: np.ndarray) -> np.ndarray | None:
     if vjp is None:
         return None
     parent = node.parents[index]
-    share = np.asarray(vjp(g))
-    return _reduce_to(share, parent.data.shape).astype(parent.data.dtype, copy=False)
-
-
-def _reduce_to(share: np.ndarray, shape: tuple) -> np.ndarray:
-    """Undo numpy broadcasting: sum the added leading axes, then the stretched size-1 axes."""
-    if share.shape == shape:
-        return share
-    lead = share.ndim - len(shape)
-    if lead:
-        share = share.sum(axis=tuple(range(lead)))
-    stretched = tuple(i for i, n in enumerate(shape) if n == 1 and share.shape[i] != 1)
-    return share.sum(axis=stretched, keepdims=True) if stretched else share
+    if not g.any():
+        # Before backward() every upstream gradient is zero, and a VJP is linear in it;
+        # running the rule anyway could raise (sqrt's slope at 0 is infinite).
+        return np.zeros_like(parent.data)
+    return sum_to(np.asarray(vjp(g)), parent.data.shape).astype(parent.data.dtype, copy=False)
 
 
 def seed(root) -> np.ndarray:
