@@ -120,11 +120,12 @@ def _lift(x: Any, like: Tensor, op: str) -> Tensor:
 def _binary(op: str, rule, a: Tensor, b: Tensor) -> Tensor:
     da, db = a.data, b.data
     if da.dtype != db.dtype:
-        # Like PyTorch, a 0-d int or float operand (a numpy scalar, a 0-d array) takes
-        # the other's float dtype: numpy 2 would upcast float32 by np.int64(2) to float64.
-        if db.ndim == 0 and da.ndim and da.dtype.kind == "f" and db.dtype.kind in "iuf":
+        # Like PyTorch: an integer operand of any shape, or a 0-d float one, takes the
+        # other's float dtype. numpy would make float32 * int64 array float64.
+        fa, fb = da.dtype.kind == "f", db.dtype.kind == "f"
+        if fa and (not fb or (db.ndim == 0 and da.ndim)):
             db = db.astype(da.dtype)
-        elif da.ndim == 0 and db.ndim and db.dtype.kind == "f" and da.dtype.kind in "iuf":
+        elif fb and (not fa or (da.ndim == 0 and db.ndim)):
             da = da.astype(db.dtype)
     try:
         out, vjp_a, vjp_b = rule(da, db)

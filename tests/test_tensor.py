@@ -296,3 +296,14 @@ def test_0d_gradients_are_arrays_so_every_contribution_is_added():
     t = b.sum()
     (t + (t + b)).backward(np.ones(3))  # d/db_j of sum_i (2t + b_i) = 2 * 3 + 1
     assert b.grad.tolist() == [7.0, 7.0, 7.0]
+
+
+@pytest.mark.parametrize("other", [np.array([1, 2, 3]), np.array([1, 0, 1], np.uint8),
+                                   np.array([True, False, True]), np.int64(2), np.array(2)])
+def test_integer_operands_of_any_shape_keep_float32(other):
+    x = Tensor(np.ones(3, np.float32), requires_grad=True)
+    for out in (x * other, other * x, x + other, x - other, other - x):
+        assert out.dtype == np.float32
+    (x * other).sum().backward()
+    assert x.grad.dtype == np.float32
+    np.testing.assert_array_equal(x.grad, np.broadcast_to(np.asarray(other, np.float32), (3,)))
