@@ -125,9 +125,9 @@ def tracegrad_nn_step() -> Step | None:
 
     def step(xb: np.ndarray, yb: np.ndarray) -> float:
         loss = loss_fn(model(Tensor(xb)), yb)
-        opt.zero_grad()  # as in the PyTorch run below
         loss.backward()
         opt.step()
+        opt.zero_grad()  # after the step, as nn.fit does (and the PyTorch run below)
         return loss.item()
     return step
 
@@ -152,9 +152,9 @@ def torch_step() -> Step | None:
 
     def step(xb: np.ndarray, yb: np.ndarray) -> float:
         loss = loss_fn(model(as_torch(xb)), as_torch(yb))
-        opt.zero_grad()
         loss.backward()
         opt.step()
+        opt.zero_grad()
         return loss.item()
     return step
 
