@@ -4,6 +4,7 @@ from __future__ import annotations
 import argparse
 import importlib
 import pkgutil
+import sys
 from importlib.metadata import PackageNotFoundError, version
 from typing import Sequence
 
@@ -36,7 +37,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command is None:
         parser.print_help()
         return 0
-    return int(args.handler(args) or 0)
+    try:
+        return int(args.handler(args) or 0)
+    except (ValueError, TypeError, ConnectionError, FileNotFoundError) as error:
+        # Bad options, data or files: one line, as argparse reports bad arguments.
+        print(f"tracegrad {args.command}: error: {error}", file=sys.stderr)
+        return 2
 
 
 if __name__ == "__main__":

@@ -10,7 +10,6 @@ per-step loss in one figure.
 from __future__ import annotations
 
 import argparse
-import sys
 from pathlib import Path
 
 from nn.commands.mnist import add_common_options, build_model, load_data, positive_int
@@ -37,14 +36,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    try:
-        return _run(args)
-    except (ValueError, TypeError, ConnectionError, FileNotFoundError) as error:
-        print(f"tracegrad compare-optimizers: error: {error}", file=sys.stderr)
-        return 2
-
-
-def _run(args: argparse.Namespace) -> int:
+    """Bad input raises ValueError (and friends); ``nn.cli.main`` reports it, exit code 2."""
     if args.plot.suffix.lower() not in (".png", ".svg", ".pdf"):
         raise ValueError(f"--plot {args.plot}: the file name must end in .png, .svg or .pdf")
     if not (args.plot.parent if str(args.plot.parent) else Path(".")).is_dir():

@@ -238,14 +238,7 @@ def make_schedule(name: str, optimizer, epochs: int):
 
 
 def run(args: argparse.Namespace) -> int:
-    try:
-        return _run(args)
-    except (ValueError, TypeError, ConnectionError, FileNotFoundError) as error:
-        print(f"tracegrad mnist: error: {error}", file=sys.stderr)
-        return 2
-
-
-def _run(args: argparse.Namespace) -> int:
+    """Bad input raises ValueError (and friends); ``nn.cli.main`` reports it, exit code 2."""
     started = time.perf_counter()
     check_paths(args)
     (x, y), (xt, yt) = load_data(args)
