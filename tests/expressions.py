@@ -49,3 +49,13 @@ def run(steps, leaves):
     for node in nodes[len(leaves) + 1:]:
         out = out + node
     return out
+
+
+def backpropagated(program):
+    """Run a drawn program on Values labelled x0, x1, ... and call backward() on its output."""
+    from autograd import Value  # local: this module also serves torch tensors
+
+    values, steps = program
+    out = run(steps, [Value(v, label=f"x{i}") for i, v in enumerate(values)])
+    out.backward()
+    return out

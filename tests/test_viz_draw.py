@@ -12,7 +12,7 @@ from autograd import Value
 from autograd.graph import topo_sort
 from autograd.recording import scope
 from tests.classic import neuron
-from tests.expressions import programs, run
+from tests.expressions import backpropagated, programs
 
 NODE = re.compile(r"^\t(n\d+) \[label=<(.*)>\]$", re.M)
 EDGE = re.compile(r"^\t(n\d+) -> (n\d+) \[(.*)\]$", re.M)
@@ -82,10 +82,7 @@ def test_contributions_sum_to_each_nodes_grad_on_the_neuron():
 
 @given(programs(max_leaves=4, max_steps=12))
 def test_contributions_sum_to_grads_on_random_graphs(program):
-    values, steps = program
-    leaves = [Value(v, label=f"x{i}") for i, v in enumerate(values)]
-    out = run(steps, leaves)
-    out.backward()
+    out = backpropagated(program)
     assert_contributions_sum_to_grads(out)
 
 

@@ -9,7 +9,7 @@ from hypothesis import given
 import viz
 from autograd import Value
 from autograd.graph import topo_sort
-from tests.expressions import programs, run
+from tests.expressions import backpropagated, programs
 
 
 def example():
@@ -43,10 +43,7 @@ def test_without_a_root_every_node_is_explained_in_backward_order():
 
 @given(programs(max_leaves=3, max_steps=10))
 def test_every_number_equals_the_engines(program):
-    values, steps = program
-    leaves = [Value(v, label=f"x{i}") for i, v in enumerate(values)]
-    out = run(steps, leaves)
-    out.backward()
+    out = backpropagated(program)
     for node in topo_sort(out):
         if node is out:
             continue

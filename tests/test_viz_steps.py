@@ -10,7 +10,7 @@ import viz
 from autograd import Value
 from autograd.graph import topo_sort
 from tests.classic import neuron
-from tests.expressions import programs, run
+from tests.expressions import backpropagated, programs
 
 GRAD = re.compile(r"^\t(n\d+) \[label=<.*<B>grad</B>.*?<B>([^<]+)</B>", re.M)
 
@@ -59,10 +59,7 @@ def test_a_partial_sum_shows_before_the_second_use_arrives():
 
 @given(programs(max_leaves=3, max_steps=6))
 def test_the_last_frame_matches_backward_and_no_grad_is_touched(program):
-    values, steps = program
-    leaves = [Value(v, label=f"x{i}") for i, v in enumerate(values)]
-    out = run(steps, leaves)
-    out.backward()
+    out = backpropagated(program)
     before = [n.grad for n in topo_sort(out)]
     frames = viz.backward_steps(out, precision=17, max_nodes=200)
     assert [n.grad for n in topo_sort(out)] == before
