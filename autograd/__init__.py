@@ -1,8 +1,10 @@
 """tracegrad's engines: the scalar ``Value`` and the numpy ``Tensor`` on one graph core."""
+from autograd.conv import avg_pool2d, conv2d, max_pool2d
 from autograd.gradcheck import gradcheck
 from autograd.graph import topo_sort
 from autograd.recording import enable_grad, is_grad_enabled, no_grad
 from autograd.tensor import Tensor
 from autograd.value import Value
 
-__all__ = ["Value", "Tensor", "no_grad", "enable_grad", "is_grad_enabled", "gradcheck", "topo_sort"]
+__all__ = ["Value", "Tensor", "no_grad", "enable_grad", "is_grad_enabled", "gradcheck", "topo_sort",
+           "conv2d", "max_pool2d", "avg_pool2d"]

@@ -50,6 +50,11 @@ RULES: dict[str, tuple[str, ...]] = {
     "softmax": ("{out} ⊙ ({g} − Σ {g}⊙{out})",),
     "log_softmax": ("{g} − softmax({0})·Σ{g}",),
     "cross_entropy": ("(softmax({0}) − onehot) / N · {g}", "none (labels)"),
+    "conv2d": ("transposed conv of {g} by {1}", "{0} correlated with {g}, summed over the batch"),
+    "conv2d_input_grad": ("conv2d of {g} by {1}", "{g} correlated with {0}"),
+    "conv2d_weight_grad": ("transposed conv of {1} by {g}", "conv2d of {0} by {g}"),
+    "max_pool2d": ("{g} routed to each window's maximum in {0} (ties share)",),
+    "avg_pool2d": ("{g} / (kH·kW) spread over each window",),
 }
 
 
