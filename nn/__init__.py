@@ -5,9 +5,11 @@
 ``nn.datasets`` loads MNIST, ``nn.data.DataLoader`` batches it, ``nn.train`` fits.
 """
 from nn import data, datasets, functional, optim, scalar, train
+from nn.batchnorm import BatchNorm1d, BatchNorm2d
 from nn.checkpoint import load, save
+from nn.conv import AvgPool2d, Conv2d, MaxPool2d
 from nn.data import DataLoader
-from nn.layers import Dropout, Linear, ReLU, Sigmoid, Tanh
+from nn.layers import Dropout, Flatten, Linear, ReLU, Sigmoid, Tanh
 from nn.mlp import MLP
 from nn.module import Module
 from nn.parameter import Parameter
@@ -16,5 +18,6 @@ from nn.sequential import Sequential
 from nn.train import evaluate, fit
 
 __all__ = ["Module", "Parameter", "Linear", "ReLU", "Sigmoid", "Tanh", "Dropout", "Sequential",
+           "Conv2d", "MaxPool2d", "AvgPool2d", "Flatten", "BatchNorm1d", "BatchNorm2d",
            "MLP", "manual_seed", "save", "load", "DataLoader", "fit", "evaluate",
            "functional", "optim", "scalar", "datasets", "data", "train"]

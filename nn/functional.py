@@ -9,7 +9,10 @@ from typing import Any
 
 import numpy as np
 
+import autograd
+from autograd.conv import Size
 from autograd.tensor import Tensor
+from nn.batchnorm import batch_norm  # noqa: F401  (re-exported, as in torch.nn.functional)
 
 REDUCTIONS = ("mean", "sum", "none")
 
@@ -74,6 +77,32 @@ def softmax(x: Tensor, axis: int = -1) -> Tensor:
 
 def log_softmax(x: Tensor, axis: int = -1) -> Tensor:
     return _tensor(x, "x", "log_softmax").log_softmax(axis)
+
+
+# ---- convolution, pooling, normalisation (NCHW) -------------------------------------------
+def conv2d(x: Tensor, weight: Tensor, bias: Tensor | None = None, stride: Size = 1,
+           padding: Size = 0) -> Tensor:
+    """``torch.nn.functional.conv2d``: x (N, C, H, W), weight (O, C, kH, kW), bias (O,)."""
+    out = autograd.conv2d(_tensor(x, "x", "conv2d"), weight, stride, padding)
+    if bias is None:
+        return out
+    bias = _tensor(bias, "bias", "conv2d")
+    if bias.shape != (out.shape[1],):
+        raise ValueError(f"conv2d: bias of shape {bias.shape} does not match the weight's "
+                         f"{out.shape[1]} output channels (input {x.shape}, weight {weight.shape})")
+    return out + bias.reshape(1, -1, 1, 1)
+
+
+def max_pool2d(x: Tensor, kernel_size: Size, stride: Size | None = None,
+               padding: Size = 0) -> Tensor:
+    """The maximum of each window; ``stride`` defaults to ``kernel_size``."""
+    return autograd.max_pool2d(_tensor(x, "x", "max_pool2d"), kernel_size, stride, padding)
+
+
+def avg_pool2d(x: Tensor, kernel_size: Size, stride: Size | None = None,
+               padding: Size = 0) -> Tensor:
+    """The mean of each window (padding counts as zeros); ``stride`` defaults to ``kernel_size``."""
+    return autograd.avg_pool2d(_tensor(x, "x", "avg_pool2d"), kernel_size, stride, padding)
 
 
 # ---- losses ------------------------------------------------------------------------------

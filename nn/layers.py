@@ -1,4 +1,4 @@
-"""The Tensor layers: ``Linear``, the activations and ``Dropout``."""
+"""The Tensor layers: ``Linear``, the activations, ``Dropout`` and ``Flatten``."""
 from __future__ import annotations
 
 from typing import Any
@@ -117,3 +117,13 @@ class Dropout(Module):
 
     def extra_repr(self) -> str:
         return f"p={self.p:g}"
+
+
+class Flatten(Module):
+    """Keep the batch axis and flatten the rest: (N, C, H, W) -> (N, C·H·W)."""
+
+    def forward(self, x: Tensor) -> Tensor:
+        x = as_input(x, "Flatten")
+        if x.ndim < 1:
+            raise ValueError(f"Flatten: expected input with a batch axis, got shape {x.shape}")
+        return x.reshape(x.shape[0], -1)

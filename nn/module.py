@@ -13,6 +13,7 @@ from typing import Any, Iterator, Mapping
 import numpy as np
 
 from autograd.recording import state
+from autograd.tensor import Tensor
 
 _uids = itertools.count(1)
 
@@ -66,6 +67,9 @@ class Module:
 
     training: bool
     _uid: int
+    # Names of attributes holding state that is saved and loaded but not trained, such
+    # as BatchNorm's running statistics (PyTorch's "buffers"): numpy arrays, updated in place.
+    buffer_names: tuple[str, ...] = ()
 
     def __new__(cls, *args: Any, **kwargs: Any) -> "Module":
         # Set here rather than in __init__ so a subclass that forgets
@@ -177,6 +181,12 @@ class Module:
             else:
                 stack.pop()
 
+    def named_buffers(self) -> Iterator[tuple[str, np.ndarray]]:
+        """Every buffer (see ``buffer_names``) of this module and its descendants, by dotted name."""
+        for prefix, module in self.named_modules():
+            for name in module.buffer_names:
+                yield (f"{prefix}.{name}" if prefix else name), getattr(module, name)
+
     def parameters(self) -> list:
         """The parameters as a list, ready for an optimizer."""
         return [p for _, p in self.named_parameters()]
@@ -208,14 +218,22 @@ class Module:
 
     # ---- state -----------------------------------------------------------------------
     def state_dict(self) -> "OrderedDict[str, np.ndarray]":
-        """A copy of every parameter as a numpy array, keyed by its dotted name.
+        """A copy of every parameter, then every buffer, as a numpy array, keyed by dotted name.
 
         A ``Value`` parameter becomes a 0-d float64 array.
         """
-        return OrderedDict((name, _snapshot(p)) for name, p in self.named_parameters())
+        result = OrderedDict((name, _snapshot(p)) for name, p in self.named_parameters())
+        result.update((name, np.array(b)) for name, b in self.named_buffers())
+        return result
+
+    def _state_entries(self) -> "OrderedDict[str, Any]":
+        """Parameters and buffers by name, each with ``.data`` (a buffer wrapped, not copied)."""
+        entries: OrderedDict[str, Any] = OrderedDict(self.named_parameters())
+        entries.update((name, Tensor(b)) for name, b in self.named_buffers())
+        return entries
 
     def load_state_dict(self, state_dict: Mapping[str, Any]) -> None:
-        """Copy arrays into the parameters, in place (optimizers keep working).
+        """Copy arrays into the parameters and buffers, in place (optimizers keep working).
 
         Every name, shape and dtype is checked first; any difference raises one
         ``ValueError`` listing them all, and nothing is assigned.
@@ -224,7 +242,7 @@ class Module:
             raise TypeError(
                 f"load_state_dict: expected a mapping of names to arrays, got {type(state_dict).__name__}"
             )
-        params = OrderedDict(self.named_parameters())
+        params = self._state_entries()
         problems = _differences(params, state_dict)
         if problems:
             raise ValueError(
