@@ -26,6 +26,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"tracegrad {_version()}")
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
     for info in sorted(pkgutil.iter_modules(nn.commands.__path__), key=lambda m: m.name):
+        if info.name.startswith("_"):
+            continue  # a helper shared by commands, not a command
         module = importlib.import_module(f"nn.commands.{info.name}")
         module.register(subparsers)  # each sets its handler with set_defaults(handler=...)
     return parser

@@ -136,6 +136,69 @@ def test_graph_renders_svg_with_graphviz(capsys, tmp_path):
     assert "<svg" in path.read_text() and f"graph {path}" in out
 
 
+# ---- --model cnn ------------------------------------------------------------------------------
+CNN_ARGS = ["--model", "cnn", "--channels", "4", "--hidden", "16", "--batch-size", "50",
+            "--quiet"]
+
+
+def test_cnn_trains_saves_loads_and_plots(capsys, tmp_path):
+    path, curves = tmp_path / "cnn.npz", tmp_path / "cnn.png"
+    code, out, err = run(capsys, *CNN_ARGS, "--epochs", "4", "--save", str(path),
+                         "--plot", str(curves))
+    assert code == 0, err
+    lines = out.splitlines()
+    # 4·1·9 conv weights, BatchNorm's 4 + 4, 4·14·14·16 + 16 and 16·10 + 10 in the head.
+    assert lines[0] == ("MNIST: 600 train / 200 test images; model CNN(conv 1→4, fc 16→10), "
+                        f"{36 + 8 + 784 * 16 + 16 + 170:,} parameters")
+    final = float(re.search(r"test acc ([01]\.\d{4})  \S+ s$",
+                            [x for x in lines if x.startswith("epoch 4/4")][0]).group(1))
+    assert final > 0.6  # 10 classes of pixel noise: far above chance means it learned
+    assert curves.read_bytes().startswith(b"\x89PNG")
+    saved = read(path)
+    assert saved["layers.0.weight"].shape == (4, 1, 3, 3)
+    assert int(saved["layers.1.num_batches_tracked"]) == 48  # BatchNorm's buffers are saved
+    code, evaluated, err = run(capsys, "--model", "cnn", "--load", str(path), "--epochs", "0",
+                               "--quiet")
+    assert code == 0, err
+    assert f"test acc {final:.4f}" in evaluated and "CNN(conv 1→4, fc 16→10)" in evaluated
+
+
+def test_cnn_defaults_and_graph(capsys, tmp_path):
+    path = tmp_path / "cnn.dot"
+    code, out, err = run(capsys, "--model", "cnn", "--epochs", "1", "--train-size", "100",
+                         "--batch-size", "8", "--graph", str(path), "--quiet")
+    assert code == 0, err
+    assert "model CNN(conv 1→16→32, fc 128→10), 206,970 parameters" in out
+    source = path.read_text()
+    assert "8×1×28×28 float32" in source and "Conv2d(1→16, 3, padding=1)" in source
+    assert "BatchNorm2d(16)" in source and "MaxPool2d(2)" in source
+
+
+@pytest.mark.parametrize("argv, message", [
+    (["--channels", "8"], "--channels sets the CNN's conv layers; add --model cnn"),
+    (["--model", "cnn", "--channels", "8", "8", "8", "8", "8", "8"],
+     "CNN: 6 conv blocks halve a 28×28 image to nothing"),
+])
+def test_cnn_option_errors(capsys, argv, message):
+    code, _, err = run(capsys, *argv, "--epochs", "1")
+    assert code == 2 and message in err
+
+
+def test_cnn_checkpoint_mismatches_are_clear(capsys, tmp_path):
+    cnn, mlp = tmp_path / "cnn.npz", tmp_path / "mlp.npz"
+    run(capsys, *CNN_ARGS, "--epochs", "1", "--train-size", "100", "--save", str(cnn))
+    run(capsys, "--epochs", "1", "--hidden", "8", "--train-size", "100", "--save", str(mlp),
+        "--quiet")
+    code, _, err = run(capsys, "--model", "cnn", "--channels", "8", "--load", str(cnn),
+                       "--epochs", "0")
+    assert code == 2 and "--channels 8 does not match the checkpoint" in err
+    assert "whose channels are 4" in err
+    code, _, err = run(capsys, "--model", "cnn", "--load", str(mlp), "--epochs", "0")
+    assert code == 2 and "is not a CNN checkpoint" in err
+    code, _, err = run(capsys, "--load", str(cnn), "--epochs", "0")
+    assert code == 2 and "is not an MLP checkpoint" in err and "--model cnn" in err
+
+
 @pytest.mark.parametrize("argv, message", [
     (["--lr", "-1"], "argument --lr: must be a positive number, got -1"),
     (["--lr", "0"], "argument --lr: must be a positive number"),

@@ -12,7 +12,8 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from nn.commands.mnist import add_common_options, build_model, load_data, positive_int
+from nn.commands.mnist import add_common_options, load_data, positive_int
+from nn.commands._models import build_model
 from nn.mlp import MLP
 from nn.optim_presets import DEFAULT_LR, NAMES, make_optimizer
 from nn.train import fit
@@ -32,7 +33,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                                              f"choices {', '.join(NAMES)})")
     parser.add_argument("--plot", type=Path, default=Path("optimizers.png"), metavar="PATH",
                         help="the loss-curve figure (.png, .svg or .pdf; default optimizers.png)")
-    parser.set_defaults(handler=run, load=None)
+    parser.set_defaults(handler=run, load=None, model="mlp")
 
 
 def run(args: argparse.Namespace) -> int:

@@ -1,6 +1,7 @@
-"""``tracegrad mnist``: train (or evaluate) an MLP on MNIST or Fashion-MNIST.
+"""``tracegrad mnist``: train (or evaluate) an MLP or a CNN on MNIST or Fashion-MNIST.
 
     tracegrad mnist                                  # the default: 98%+ test accuracy in 8 epochs
+    tracegrad mnist --model cnn                      # a small CNN: 99.2%+
     tracegrad mnist --epochs 3 --plot curves.png --save model.npz
     tracegrad mnist --load model.npz --epochs 0      # evaluate a checkpoint
 
@@ -23,15 +24,18 @@ from typing import Iterator
 import numpy as np
 
 from autograd.tensor import Tensor
-from nn.checkpoint import load, read, save
+from nn.checkpoint import save
+from nn.commands._models import (DEFAULT_CHANNELS, DEFAULT_HIDDEN, MODELS, as_images,
+                                build_model)
 from nn.datasets import load_fashion_mnist, load_mnist
 from nn.functional import cross_entropy
-from nn.mlp import MLP
+from nn.module import Module
 from nn.optim import CosineAnnealingLR, StepLR
 from nn.optim_presets import DEFAULT_LR, NAMES, make_optimizer
 from nn.train import evaluate, fit, format_epoch
 
-DEFAULTS = dict(hidden=[256], epochs=8, optimizer="adam", batch_size=128, schedule="cosine", seed=0)
+DEFAULTS = dict(optimizer="adam", batch_size=128, schedule="cosine", seed=0)
+DEFAULT_EPOCHS = {"mlp": 8, "cnn": 4}
 PLOT_SUFFIXES = (".png", ".svg", ".pdf")
 GRAPH_SUFFIXES = (".svg", ".png", ".pdf", ".dot")
 
@@ -84,7 +88,9 @@ def non_negative_float(text: str) -> float:
 def add_common_options(parser: argparse.ArgumentParser) -> None:
     """Options shared with ``compare-optimizers``: data, model size, batches, seed, quiet."""
     parser.add_argument("--hidden", type=positive_int, nargs="+", metavar="N",
-                        help=f"hidden layer sizes (default {' '.join(map(str, DEFAULTS['hidden']))})")
+                        help="hidden layer sizes of the MLP (default "
+                             f"{' '.join(map(str, DEFAULT_HIDDEN['mlp']))}) or of the CNN's fully "
+                             f"connected part (default {' '.join(map(str, DEFAULT_HIDDEN['cnn']))})")
     parser.add_argument("--batch-size", type=positive_int, default=DEFAULTS["batch_size"],
                         help=f"mini-batch size (default {DEFAULTS['batch_size']})")
     parser.add_argument("--seed", type=non_negative_int, default=DEFAULTS["seed"],
@@ -102,13 +108,20 @@ def add_common_options(parser: argparse.ArgumentParser) -> None:
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
-        "mnist", help="train an MLP on MNIST (or evaluate a checkpoint)",
+        "mnist", help="train an MLP or a CNN on MNIST (or evaluate a checkpoint)",
         description=__doc__.split("\n\n")[0],
         epilog="example: tracegrad mnist --epochs 3 --plot curves.png --save model.npz")
     add_common_options(parser)
-    parser.add_argument("--epochs", type=non_negative_int, default=DEFAULTS["epochs"],
-                        help=f"passes over the training set (default {DEFAULTS['epochs']}; "
-                             f"0 with --load evaluates)")
+    parser.add_argument("--model", choices=MODELS, default="mlp",
+                        help="mlp (default) or cnn: conv blocks (conv 3x3, batch norm, ReLU, "
+                             "2x2 max pool), then fully connected layers")
+    parser.add_argument("--channels", type=positive_int, nargs="+", metavar="N",
+                        help="the CNN's conv blocks, one channel count each (default "
+                             f"{' '.join(map(str, DEFAULT_CHANNELS))})")
+    parser.add_argument("--epochs", type=non_negative_int,
+                        help="passes over the training set (default "
+                             + ", ".join(f"{k} {v}" for k, v in DEFAULT_EPOCHS.items())
+                             + "; 0 with --load evaluates)")
     parser.add_argument("--optimizer", choices=NAMES, default=DEFAULTS["optimizer"],
                         help=f"default {DEFAULTS['optimizer']}")
     parser.add_argument("--lr", type=positive_float,
@@ -151,40 +164,14 @@ def load_data(args: argparse.Namespace):
     """The chosen data set, cut to ``--train-size`` if given."""
     loader = load_mnist if args.dataset == "mnist" else load_fashion_mnist
     with data_source_messages(args.quiet):
-        (x, y), test = loader(args.data_dir)
+        (x, y), (xt, yt) = loader(args.data_dir)
     if args.train_size is not None:
         if args.train_size > len(x):
             raise ValueError(f"--train-size {args.train_size} is more than the {len(x)} training images")
         x, y = x[:args.train_size], y[:args.train_size]
-    return (x, y), test
-
-
-def sizes_from_checkpoint(path: Path) -> list[int]:
-    """Layer sizes [784, ..., 10] of an MLP checkpoint, from its weight shapes."""
-    arrays = read(path)
-    weights = sorted((int(k.split(".")[1]), v.shape) for k, v in arrays.items()
-                     if k.startswith("layers.") and k.endswith(".weight"))
-    shapes = [shape for _, shape in weights]
-    if not shapes or any(len(s) != 2 for s in shapes) or \
-            any(a[1] != b[0] for a, b in zip(shapes, shapes[1:])):
-        raise ValueError(f"{path} is not an MLP checkpoint written by tracegrad mnist --save "
-                         f"(its weights have shapes {shapes})")
-    return [shapes[0][0]] + [s[1] for s in shapes]
-
-
-def build_model(args: argparse.Namespace, n_features: int) -> MLP:
-    if args.load is not None:
-        sizes = sizes_from_checkpoint(args.load)
-        if args.hidden is not None and args.hidden != sizes[1:-1]:
-            raise ValueError(f"--hidden {' '.join(map(str, args.hidden))} does not match the "
-                             f"checkpoint {args.load}, whose hidden sizes are "
-                             f"{' '.join(map(str, sizes[1:-1]))}; drop --hidden")
-        if sizes[0] != n_features or sizes[-1] != 10:
-            raise ValueError(f"{args.load} maps {sizes[0]} inputs to {sizes[-1]} classes; the data "
-                             f"has {n_features} inputs and 10 classes")
-        return load(MLP(sizes[0], sizes[1:], rng=args.seed), args.load)
-    hidden = DEFAULTS["hidden"] if args.hidden is None else args.hidden
-    return MLP(n_features, [*hidden, 10], rng=args.seed)
+    if getattr(args, "model", "mlp") == "cnn":
+        x, xt = as_images(x), as_images(xt)
+    return (x, y), (xt, yt)
 
 
 def check_paths(args: argparse.Namespace) -> None:
@@ -206,7 +193,7 @@ def check_paths(args: argparse.Namespace) -> None:
         raise ValueError("--epochs 0 only evaluates a model: give it one with --load PATH")
 
 
-def draw_graph(model: MLP, x: np.ndarray, y: np.ndarray, path: Path, batch: int) -> None:
+def draw_graph(model: Module, x: np.ndarray, y: np.ndarray, path: Path, batch: int) -> None:
     """Draw the graph (modules collapsed) of the loss on one batch, with that batch's gradients."""
     from viz import draw  # the only nn -> viz import: the command line draws
 
@@ -240,9 +227,11 @@ def make_schedule(name: str, optimizer, epochs: int):
 def run(args: argparse.Namespace) -> int:
     """Bad input raises ValueError (and friends); ``nn.cli.main`` reports it, exit code 2."""
     started = time.perf_counter()
+    if args.epochs is None:
+        args.epochs = DEFAULT_EPOCHS[args.model]
     check_paths(args)
     (x, y), (xt, yt) = load_data(args)
-    model = build_model(args, x.shape[1])
+    model = build_model(args, int(np.prod(x.shape[1:])))
     n_params = sum(p.data.size for p in model.parameters())
     title = "MNIST" if args.dataset == "mnist" else "Fashion-MNIST"
     print(f"{title}: {len(x)} train / {len(xt)} test images; model {model.display()}, "
