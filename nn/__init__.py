@@ -1,12 +1,13 @@
 """Neural-network building blocks on tracegrad's engines.
 
-``nn.MLP`` and the layers run on ``Tensor``; ``nn.scalar`` holds the same ideas on
+``nn.MLP``, ``nn.CNN`` and the layers run on ``Tensor``; ``nn.scalar`` holds the same ideas on
 ``Value``. ``nn.optim`` trains either; ``nn.save``/``nn.load`` write checkpoints.
 ``nn.datasets`` loads MNIST, ``nn.data.DataLoader`` batches it, ``nn.train`` fits.
 """
 from nn import data, datasets, functional, optim, scalar, train
 from nn.batchnorm import BatchNorm1d, BatchNorm2d
 from nn.checkpoint import load, save
+from nn.cnn import CNN
 from nn.conv import AvgPool2d, Conv2d, MaxPool2d
 from nn.data import DataLoader
 from nn.layers import Dropout, Flatten, Linear, ReLU, Sigmoid, Tanh
@@ -19,5 +20,5 @@ from nn.train import evaluate, fit
 
 __all__ = ["Module", "Parameter", "Linear", "ReLU", "Sigmoid", "Tanh", "Dropout", "Sequential",
            "Conv2d", "MaxPool2d", "AvgPool2d", "Flatten", "BatchNorm1d", "BatchNorm2d",
-           "MLP", "manual_seed", "save", "load", "DataLoader", "fit", "evaluate",
+           "MLP", "CNN", "manual_seed", "save", "load", "DataLoader", "fit", "evaluate",
            "functional", "optim", "scalar", "datasets", "data", "train"]
