@@ -1,8 +1,8 @@
 """One MNIST epoch of the CNN of ``tracegrad mnist --model cnn``: tracegrad against PyTorch CPU.
 
 Both run the same network from the same initial weights on the same batches:
-conv 3×3 (1→16) → BatchNorm → ReLU → max-pool 2 → conv 3×3 (16→32) → BatchNorm →
-ReLU → max-pool 2 → Linear(1568→128) → ReLU → Linear(128→10), softmax cross-entropy,
+conv 3×3 (1→16) → max-pool 2 → BatchNorm → ReLU → conv 3×3 (16→32) → max-pool 2 →
+BatchNorm → ReLU → Linear(1568→128) → ReLU → Linear(128→10), softmax cross-entropy,
 SGD with momentum (lr 0.05, 0.9), batches of 128. The goal (issue 14) is a tracegrad
 epoch within 2x of PyTorch's. One thread each: numpy's OpenBLAS follows
 ``OPENBLAS_NUM_THREADS`` and torch is set to the same count.
@@ -60,9 +60,9 @@ def torch_step(model: nn.CNN) -> Step | None:
         return None
     torch.set_num_threads(blas_threads())
     t = torch.nn
-    net = t.Sequential(t.Conv2d(1, 16, 3, padding=1, bias=False), t.BatchNorm2d(16), t.ReLU(),
-                       t.MaxPool2d(2), t.Conv2d(16, 32, 3, padding=1, bias=False),
-                       t.BatchNorm2d(32), t.ReLU(), t.MaxPool2d(2), t.Flatten(),
+    net = t.Sequential(t.Conv2d(1, 16, 3, padding=1, bias=False), t.MaxPool2d(2),
+                       t.BatchNorm2d(16), t.ReLU(), t.Conv2d(16, 32, 3, padding=1, bias=False),
+                       t.MaxPool2d(2), t.BatchNorm2d(32), t.ReLU(), t.Flatten(),
                        t.Linear(1568, 128), t.ReLU(), t.Linear(128, 10))
     with torch.no_grad():
         for ours, theirs in zip(model.parameters(), net.parameters()):

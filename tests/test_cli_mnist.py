@@ -156,7 +156,7 @@ def test_cnn_trains_saves_loads_and_plots(capsys, tmp_path):
     assert curves.read_bytes().startswith(b"\x89PNG")
     saved = read(path)
     assert saved["layers.0.weight"].shape == (4, 1, 3, 3)
-    assert int(saved["layers.1.num_batches_tracked"]) == 48  # BatchNorm's buffers are saved
+    assert int(saved["layers.2.num_batches_tracked"]) == 48  # BatchNorm's buffers are saved
     code, evaluated, err = run(capsys, "--model", "cnn", "--load", str(path), "--epochs", "0",
                                "--quiet")
     assert code == 0, err
