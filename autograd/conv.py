@@ -40,12 +40,13 @@ def check_pool_padding(kernel: Pair, padding: Pair, op: str, context: str = "") 
                          f"{kernel}{where}")
 
 
-def _tensor(x: Any, name: str, op: str) -> Tensor:
+def as_tensor(x: Any, name: str, op: str) -> Tensor:
+    """An operand as a Tensor: a numpy array becomes a constant leaf, anything else is refused."""
     if isinstance(x, Tensor):
         return x
     if isinstance(x, np.ndarray):
         return Tensor(x)
-    raise TypeError(f"{op}: {name} must be a Tensor or a numpy array, got {type(x).__name__}")
+    raise TypeError(f"{op}: {name} must be a Tensor (or a numpy array), got {type(x).__name__}")
 
 
 def _check_4d(x: Tensor, name: str, op: str, context: str) -> None:
@@ -89,7 +90,7 @@ def conv2d(x: Tensor, weight: Tensor, stride: Size = 1, padding: Size = 0) -> Te
     ``OH = (H + 2·padding - kH) // stride + 1``. Zero padding on both sides.
     """
     op = "conv2d"
-    x, weight = _tensor(x, "input", op), _tensor(weight, "weight", op)
+    x, weight = as_tensor(x, "input", op), as_tensor(weight, "weight", op)
     stride, padding = _conv_args(x, weight, stride, padding, op)
     out, vjp_x, vjp_w = rules.conv2d(x.data, weight.data, stride, padding)
     return _result(out, (x, weight), (vjp_x, vjp_w), op)
@@ -102,7 +103,7 @@ def conv2d_input_grad(g: Tensor, weight: Tensor, input_shape: tuple, stride: Siz
     ``g`` is the upstream gradient (N, O, OH, OW); the result has ``input_shape``.
     """
     op = "conv2d_input_grad"
-    g, weight = _tensor(g, "grad", op), _tensor(weight, "weight", op)
+    g, weight = as_tensor(g, "grad", op), as_tensor(weight, "weight", op)
     stride, padding = _grad_args(g, weight.shape, tuple(input_shape), stride, padding, op)
     out, vjp_g, vjp_w = rules.conv2d_input_grad(g.data, weight.data, tuple(input_shape),
                                                 stride, padding)
@@ -113,7 +114,7 @@ def conv2d_weight_grad(x: Tensor, g: Tensor, kernel_size: Size, stride: Size = 1
                        padding: Size = 0) -> Tensor:
     """The gradient of ``conv2d`` with respect to its weight, (O, C, kH, kW)."""
     op = "conv2d_weight_grad"
-    x, g = _tensor(x, "input", op), _tensor(g, "grad", op)
+    x, g = as_tensor(x, "input", op), as_tensor(g, "grad", op)
     kernel = as_pair(kernel_size, "kernel_size", 1, op, f"input {x.shape}, grad {g.shape}")
     weight_shape = (g.shape[1] if g.ndim == 4 else -1, x.shape[1] if x.ndim == 4 else -1, *kernel)
     stride, padding = _grad_args(g, weight_shape, x.shape, stride, padding, op)
@@ -162,7 +163,7 @@ def max_pool2d(x: Tensor, kernel_size: Size, stride: Size | None = None,
     ``stride`` defaults to ``kernel_size``; padding (at most half the kernel) never wins.
     """
     op = "max_pool2d"
-    x = _tensor(x, "input", op)
+    x = as_tensor(x, "input", op)
     kernel, stride, padding = _pool_args(x, kernel_size, stride, padding, op)
     out, vjp = rules.max_pool2d(x.data, kernel, stride, padding)
     return _result(out, (x,), (vjp,), op)
@@ -172,7 +173,7 @@ def avg_pool2d(x: Tensor, kernel_size: Size, stride: Size | None = None,
                padding: Size = 0) -> Tensor:
     """The mean of each window; padded zeros count in the mean (PyTorch's default)."""
     op = "avg_pool2d"
-    x = _tensor(x, "input", op)
+    x = as_tensor(x, "input", op)
     kernel, stride, padding = _pool_args(x, kernel_size, stride, padding, op)
     out, vjp = rules.avg_pool2d(x.data, kernel, stride, padding)
     return _result(out, (x,), (vjp,), op)

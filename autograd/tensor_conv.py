@@ -59,8 +59,8 @@ def pool2d_scatter(g, weights, x_shape, kernel, stride, padding):
 
 def avg_pool2d(x, kernel, stride, padding):
     """Mean of each window; padding counts as zeros in the mean (PyTorch's default)."""
-    return pool2d_gather(x, np.asarray(1.0 / (kernel[0] * kernel[1]), x.dtype).item(),
-                         kernel, stride, padding)
+    weights = k.TapWeights(None, np.asarray(1.0 / (kernel[0] * kernel[1]), x.dtype).item())
+    return pool2d_gather(x, weights, kernel, stride, padding)
 
 
 def max_pool2d(x, kernel, stride, padding):

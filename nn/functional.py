@@ -10,19 +10,14 @@ from typing import Any
 import numpy as np
 
 import autograd
-from autograd.conv import Size
+from autograd.conv import Size, as_tensor
 from autograd.tensor import Tensor
 from nn.batchnorm import batch_norm  # noqa: F401  (re-exported, as in torch.nn.functional)
 
 REDUCTIONS = ("mean", "sum", "none")
 
 
-def _tensor(x: Any, name: str, where: str) -> Tensor:
-    if isinstance(x, Tensor):
-        return x
-    if isinstance(x, np.ndarray):
-        return Tensor(x)
-    raise TypeError(f"{where}: {name} must be a Tensor (or a numpy array), got {type(x).__name__}")
+_tensor = as_tensor  # an input as a Tensor (arrays become constants), or a clear TypeError
 
 
 def _array(x: Any, name: str, where: str) -> np.ndarray:
