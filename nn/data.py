@@ -6,7 +6,7 @@ Python loop, so an MNIST epoch costs microseconds of Python per batch.
 from __future__ import annotations
 
 import numbers
-from typing import Iterator
+from typing import Callable, Iterator
 
 import numpy as np
 
@@ -17,11 +17,13 @@ class DataLoader:
     ``rng`` is a seed or a ``numpy.random.Generator``. Each pass over the loader
     draws a new permutation from it, so epochs differ, and two loaders built with
     the same seed yield the same batches in the same order. Without ``shuffle``
-    the batches are views in the arrays' order.
+    the batches are views in the arrays' order. ``transform``, if given, maps each
+    ``x`` batch to a new array (data augmentation such as ``nn.augment.RandomShift``).
     """
 
     def __init__(self, x: np.ndarray, y: np.ndarray, batch_size: int, shuffle: bool = True,
-                 drop_last: bool = False, rng: int | np.random.Generator | None = None) -> None:
+                 drop_last: bool = False, rng: int | np.random.Generator | None = None,
+                 transform: Callable[[np.ndarray], np.ndarray] | None = None) -> None:
         for name, array in (("x", x), ("y", y)):
             if not isinstance(array, np.ndarray):
                 raise TypeError(f"DataLoader: {name} must be a numpy array, got {type(array).__name__}; "
@@ -39,6 +41,9 @@ class DataLoader:
         if rng is not None and not isinstance(rng, (numbers.Integral, np.random.Generator)):
             raise TypeError(f"DataLoader: rng must be a seed (int), a numpy Generator or None, "
                             f"got {type(rng).__name__}")
+        if transform is not None and not callable(transform):
+            raise TypeError(f"DataLoader: transform must be a function of the x batch, got "
+                            f"{type(transform).__name__}")
         if len(x) == 0:
             raise ValueError("DataLoader: x and y are empty; there is nothing to iterate over")
         if drop_last and batch_size > len(x):
@@ -48,6 +53,7 @@ class DataLoader:
         self.batch_size = int(batch_size)
         self.shuffle, self.drop_last = shuffle, drop_last
         self.rng = np.random.default_rng(rng)
+        self.transform = transform
 
     def __len__(self) -> int:
         """Number of batches per pass."""
@@ -55,6 +61,11 @@ class DataLoader:
         return full + (1 if rest and not self.drop_last else 0)
 
     def __iter__(self) -> Iterator[tuple[np.ndarray, np.ndarray]]:
+        if self.transform is None:
+            return self._batches()
+        return ((self.transform(xb), yb) for xb, yb in self._batches())
+
+    def _batches(self) -> Iterator[tuple[np.ndarray, np.ndarray]]:
         n, size = len(self.x), self.batch_size
         stop = len(self) * size
         if not self.shuffle:

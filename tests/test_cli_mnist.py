@@ -137,8 +137,9 @@ def test_graph_renders_svg_with_graphviz(capsys, tmp_path):
 
 
 # ---- --model cnn ------------------------------------------------------------------------------
+# Shifting would blur the synthetic classes (pixel noise, not strokes): --shift 0.
 CNN_ARGS = ["--model", "cnn", "--channels", "4", "--hidden", "16", "--batch-size", "50",
-            "--quiet"]
+            "--shift", "0", "--quiet"]
 
 
 def test_cnn_trains_saves_loads_and_plots(capsys, tmp_path):
@@ -169,6 +170,7 @@ def test_cnn_defaults_and_graph(capsys, tmp_path):
                          "--batch-size", "8", "--graph", str(path), "--quiet")
     assert code == 0, err
     assert "model CNN(conv 1→16→32, fc 128→10), 206,970 parameters" in out
+    assert "1 epochs, seed 0, images shifted by up to 2 px" in out
     source = path.read_text()
     assert "8×1×28×28 float32" in source and "Conv2d(1→16, 3, padding=1)" in source
     assert "BatchNorm2d(16)" in source and "MaxPool2d(2)" in source
@@ -176,6 +178,7 @@ def test_cnn_defaults_and_graph(capsys, tmp_path):
 
 @pytest.mark.parametrize("argv, message", [
     (["--channels", "8"], "--channels sets the CNN's conv layers; add --model cnn"),
+    (["--shift", "1"], "--shift moves images for the CNN; add --model cnn"),
     (["--model", "cnn", "--channels", "8", "8", "8", "8", "8", "8"],
      "CNN: 6 conv blocks halve a 28×28 image to nothing"),
 ])

@@ -24,9 +24,11 @@ from typing import Iterator
 import numpy as np
 
 from autograd.tensor import Tensor
+from nn.augment import RandomShift
 from nn.checkpoint import save
 from nn.commands._models import (DEFAULT_CHANNELS, DEFAULT_HIDDEN, MODELS, as_images,
                                 build_model)
+from nn.data import DataLoader
 from nn.datasets import load_fashion_mnist, load_mnist
 from nn.functional import cross_entropy
 from nn.module import Module
@@ -36,6 +38,7 @@ from nn.train import evaluate, fit, format_epoch
 
 DEFAULTS = dict(optimizer="adam", batch_size=128, schedule="cosine", seed=0)
 DEFAULT_EPOCHS = {"mlp": 8, "cnn": 4}
+DEFAULT_SHIFT = 2  # pixels, for the CNN: see nn/augment.py
 PLOT_SUFFIXES = (".png", ".svg", ".pdf")
 GRAPH_SUFFIXES = (".svg", ".png", ".pdf", ".dot")
 
@@ -115,6 +118,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--model", choices=MODELS, default="mlp",
                         help="mlp (default) or cnn: conv blocks (conv 3x3, batch norm, ReLU, "
                              "2x2 max pool), then fully connected layers")
+    parser.add_argument("--shift", type=non_negative_int, metavar="N",
+                        help="CNN only: train on images moved by up to N pixels, a new random "
+                             f"shift each epoch (default {DEFAULT_SHIFT}; 0 turns it off)")
     parser.add_argument("--channels", type=positive_int, nargs="+", metavar="N",
                         help="the CNN's conv blocks, one channel count each (default "
                              f"{' '.join(map(str, DEFAULT_CHANNELS))})")
@@ -229,6 +235,10 @@ def run(args: argparse.Namespace) -> int:
     started = time.perf_counter()
     if args.epochs is None:
         args.epochs = DEFAULT_EPOCHS[args.model]
+    if args.shift is None:
+        args.shift = DEFAULT_SHIFT if args.model == "cnn" else 0
+    elif args.shift and args.model != "cnn":
+        raise ValueError("--shift moves images for the CNN; add --model cnn")
     check_paths(args)
     (x, y), (xt, yt) = load_data(args)
     model = build_model(args, int(np.prod(x.shape[1:])))
@@ -248,8 +258,12 @@ def run(args: argparse.Namespace) -> int:
     optimizer = make_optimizer(args.optimizer, model.parameters(), args.lr, args.weight_decay)
     schedule = make_schedule(args.schedule, optimizer, args.epochs)
     print(f"{args.optimizer} lr {optimizer.param_groups[0]['lr']:g}, {args.schedule} schedule, "
-          f"batch {args.batch_size}, {args.epochs} epochs, seed {args.seed}")
-    history = fit(model, optimizer, (x, y), args.epochs, test_data=(xt, yt),
+          f"batch {args.batch_size}, {args.epochs} epochs, seed {args.seed}"
+          + (f", images shifted by up to {args.shift} px" if args.shift else ""))
+    train = (x, y) if not args.shift else DataLoader(
+        x, y, args.batch_size, shuffle=True, rng=args.seed,
+        transform=RandomShift(args.shift, rng=args.seed))
+    history = fit(model, optimizer, train, args.epochs, test_data=(xt, yt),
                   batch_size=args.batch_size, scheduler=schedule, rng=args.seed,
                   progress=False if args.quiet else None,
                   on_epoch=lambda e, h: print(format_epoch(h, e, args.epochs), flush=True))
