@@ -73,6 +73,17 @@ def test_unshuffled_batches_are_views_and_keep_dtype():
     assert "10 samples" in repr(DataLoader(x, y, 4))
 
 
+def test_transform_maps_each_x_batch_and_leaves_labels_alone():
+    x, y = dataset(10)
+    plain = list(DataLoader(x, y, 4, rng=2))
+    seen = []
+    doubled = list(DataLoader(x, y, 4, rng=2, transform=lambda xb: seen.append(len(xb)) or xb * 2))
+    assert seen == [4, 4, 2]
+    for (xa, ya), (xb, yb) in zip(plain, doubled):
+        np.testing.assert_array_equal(xb, xa * 2)
+        np.testing.assert_array_equal(ya, yb)
+
+
 @pytest.mark.parametrize("kwargs, error, match", [
     ({"x": [[1.0]]}, TypeError, "x must be a numpy array, got list"),
     ({"y": (1,)}, TypeError, "y must be a numpy array, got tuple"),
@@ -85,6 +96,7 @@ def test_unshuffled_batches_are_views_and_keep_dtype():
     ({"drop_last": None}, TypeError, "drop_last must be True or False"),
     ({"rng": "seed"}, TypeError, "rng must be a seed"),
     ({"x": np.zeros((0, 3)), "y": np.zeros(0)}, ValueError, "empty"),
+    ({"transform": "shift"}, TypeError, "transform must be a function of the x batch, got str"),
 ])
 def test_bad_input_is_refused_clearly(kwargs, error, match):
     x, y = dataset(5)
