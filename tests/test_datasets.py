@@ -42,13 +42,9 @@ def gz(array: np.ndarray) -> bytes:
     return gzip.compress(encode_idx(array), mtime=0)
 
 
-def spec_for(splits: Splits, *, raw: bool = True, archive: bool = True, mirrors=(),
-             fallback=None) -> DatasetSpec:
+def spec_for(splits: Splits, *, mirrors=(), fallback=None) -> DatasetSpec:
     """A DatasetSpec whose published digests are those of ``splits``."""
-    files = tuple(FileSpec(name, a.ndim, len(a),
-                           idx_sha256(a) if raw else None,
-                           hashlib.sha256(gz(a)).hexdigest() if archive else None)
-                  for name, a in zip(NAMES, splits))
+    files = tuple(FileSpec(name, a.ndim, len(a), idx_sha256(a)) for name, a in zip(NAMES, splits))
     return DatasetSpec("Synthetic", "synthetic.npz", files, tuple(mirrors), fallback)
 
 
@@ -171,18 +167,57 @@ def test_truncated_file_in_a_directory_names_the_file(tmp_path):
         read_idx_directory(spec_for(splits), directory)
 
 
-def test_archive_digest_is_checked_when_no_raw_digest_is_published(tmp_path, caplog):
+def test_plain_and_any_gzip_of_the_same_bytes_get_the_same_verdict(tmp_path):
     splits = make_splits()
-    spec = spec_for(splits, raw=False)
-    directory = write_dir(tmp_path / "d", splits)
-    with caplog.at_level(logging.WARNING, "tracegrad.datasets"):
+    spec = spec_for(splits)
+    for i, packing in enumerate([lambda b: b, lambda b: gzip.compress(b, 1, mtime=7),
+                                 lambda b: gzip.compress(b[:500]) + gzip.compress(b[500:])]):
+        directory = tmp_path / f"ok{i}"
+        directory.mkdir()
+        for name, array in zip(NAMES, splits):
+            blob = packing(encode_idx(array))
+            (directory / (name if blob[:2] != b"\x1f\x8b" else f"{name}.gz")).write_bytes(blob)
         assert_same(read_idx_directory(spec, directory), splits)
-    # The two uncompressed files could be checked by structure only, and we say so.
-    assert sum("structure only" in r.getMessage() for r in caplog.records) == 2
-    bad = gzip.compress(encode_idx(splits.train_labels), mtime=1)  # same content, other archive
-    (directory / "train-labels-idx1-ubyte.gz").write_bytes(bad)
-    with pytest.raises(ValueError, match="train-labels-idx1-ubyte.gz: SHA-256 .* does not match"):
-        read_idx_directory(spec, directory)
+        # The same change to one byte is refused either way, with the same reason.
+        images = splits.test_images.copy()
+        images[0, 0, 0] ^= 1
+        blob = packing(encode_idx(images))
+        target = directory / ("t10k-images-idx3-ubyte" if blob[:2] != b"\x1f\x8b"
+                              else "t10k-images-idx3-ubyte.gz")
+        target.write_bytes(blob)
+        with pytest.raises(ValueError, match="t10k-images-idx3-ubyte does not match the published"):
+            read_idx_directory(spec, directory)
+
+
+def test_a_gzip_bomb_in_a_directory_is_refused_by_name(tmp_path):
+    splits = make_splits()
+    directory = write_dir(tmp_path / "d", splits, gzipped=(True,) * 4)
+    bomb = gzip.compress(bytes(16 << 20), mtime=0)  # 16 MiB of zeros in 16 KB
+    assert len(bomb) < 23_536  # smaller than the real file: only inflating it shows the bomb
+    (directory / "train-images-idx3-ubyte.gz").write_bytes(bomb)
+    with pytest.raises(ValueError, match=r"train-images-idx3-ubyte.gz: the gzip data inflates to "
+                                         r"more than the 23536 bytes"):
+        read_idx_directory(spec_for(splits), directory)
+
+
+def test_a_file_far_bigger_than_the_data_set_is_not_read(tmp_path):
+    splits = make_splits()
+    directory = write_dir(tmp_path / "d", splits)
+    with open(directory / "t10k-labels-idx1-ubyte", "wb") as f:
+        f.truncate(1 << 30)  # sparse: 1 GiB that takes no disk space
+    with pytest.raises(ValueError, match=r"t10k-labels-idx1-ubyte: 1073741824 bytes, but "
+                                         r"Synthetic's t10k-labels-idx1-ubyte has 20"):
+        read_idx_directory(spec_for(splits), directory)
+
+
+FASHION_DEBIAN = Path("/usr/share/datasets/fashion-mnist")
+
+
+@pytest.mark.skipif(not FASHION_DEBIAN.is_dir(), reason="Debian's dataset-fashion-mnist is not installed")
+def test_debians_regzipped_fashion_mnist_is_accepted():
+    from nn.dataset_specs import FASHION_MNIST
+    splits = read_idx_directory(FASHION_MNIST, FASHION_DEBIAN)
+    assert splits.train_images.shape == (60000, 28, 28) and splits.test_labels.shape == (10000,)
 
 
 def test_labels_outside_0_to_9_are_rejected(tmp_path):
@@ -191,7 +226,7 @@ def test_labels_outside_0_to_9_are_rejected(tmp_path):
     labels[0] = 10
     bad = splits._replace(train_labels=labels)
     with pytest.raises(ValueError, match="a label is 10"):
-        read_idx_directory(spec_for(bad, raw=False, archive=False), write_dir(tmp_path / "d", bad))
+        read_idx_directory(spec_for(bad), write_dir(tmp_path / "d", bad))
 
 
 # --- load_dataset: shapes, dtypes, arguments -----------------------------------------
@@ -341,7 +376,8 @@ def test_wrong_checksum_on_one_mirror_falls_through_to_the_next(tmp_path, serve,
     good, good_hits = serve(mirror_dir(tmp_path, "good", splits))
     with caplog.at_level(logging.INFO, "tracegrad.datasets"):
         assert_same(download_from_mirrors(spec_for(splits), (bad, good)), splits)
-    assert "checksum mismatch" in caplog.text
+    assert "train-images-idx3-ubyte does not match the published SHA-256" in caplog.text
+    assert all(r.levelname == "WARNING" for r in caplog.records if "does not match" in r.message)
     assert good_hits == ["/train-images-idx3-ubyte.gz"]  # the other three came from `bad`
     assert len(bad_hits) == 4
 
@@ -355,7 +391,7 @@ def test_only_a_bad_mirror_is_an_error_that_says_why(tmp_path, serve):
     with pytest.raises(ConnectionError, match="train-labels-idx1-ubyte.gz.*\n.*404"):
         download_from_mirrors(spec_for(splits), (base,))
     (bad_dir / "train-labels-idx1-ubyte.gz").write_bytes(gz(splits.train_labels))
-    with pytest.raises(ConnectionError, match="t10k-labels-idx1-ubyte.gz.*checksum mismatch"):
+    with pytest.raises(ConnectionError, match="t10k-labels-idx1-ubyte.gz: t10k-labels-idx1-ubyte does not match the published"):
         download_from_mirrors(spec_for(splits), (base,))
 
 
@@ -368,6 +404,19 @@ def test_truncated_download_falls_through(tmp_path, serve):
     good, good_hits = serve(mirror_dir(tmp_path, "good", splits))
     assert_same(download_from_mirrors(spec_for(splits), (bad, good)), splits)
     assert good_hits == ["/t10k-images-idx3-ubyte.gz"]
+
+
+def test_a_gzip_bomb_from_a_mirror_is_skipped_with_a_warning(tmp_path, serve, caplog):
+    splits = make_splits()
+    bad_dir = mirror_dir(tmp_path, "bad", splits)
+    (bad_dir / "train-images-idx3-ubyte.gz").write_bytes(gzip.compress(bytes(16 << 20), mtime=0))
+    bad, _ = serve(bad_dir)
+    good, good_hits = serve(mirror_dir(tmp_path, "good", splits))
+    with caplog.at_level(logging.INFO, "tracegrad.datasets"):
+        assert_same(download_from_mirrors(spec_for(splits), (bad, good)), splits)
+    assert good_hits == ["/train-images-idx3-ubyte.gz"]
+    warnings = [r.getMessage() for r in caplog.records if r.levelname == "WARNING"]
+    assert len(warnings) == 1 and "inflates to more than the 23536 bytes" in warnings[0]
 
 
 def test_a_silent_mirror_times_out_quickly(tmp_path, serve):
