@@ -26,6 +26,7 @@ from nn.datasets import load_dataset, load_splits
 from nn.idx import encode_idx, idx_sha256
 from nn.idx_files import read_idx_directory
 from nn.mirrors import download_from_mirrors
+from tests.hostile_npz import npy_header, replace_member, set_encrypted_bit, set_unsupported_method
 
 NAMES = [f.name for f in MNIST.files]
 
@@ -335,9 +336,35 @@ def _corrupt_pickled(path, spec, splits):
     np.savez(path, sha256=np.array([object()], dtype=object), **splits._asdict())
 
 
+def _corrupt_0d_digests(path, spec, splits):
+    np.savez(path, sha256=np.array("0" * 64), **splits._asdict())
+
+
+def _corrupt_extra_raw_member(path, spec, splits):
+    replace_member(path, "sha256.npy", b"raw bytes", name="sha256")
+
+
+def _corrupt_huge_header(path, spec, splits):
+    replace_member(path, "train_images.npy", npy_header((10**13, 28, 28)) + bytes(100))
+
+
+def _corrupt_unsupported_compression(path, spec, splits):
+    set_unsupported_method(path, "test_labels.npy")
+
+
+def _corrupt_encrypted_bit(path, spec, splits):
+    set_encrypted_bit(path, "train_labels.npy")
+
+
+def _corrupt_extra_array(path, spec, splits):
+    np.savez(path, sha256=np.array([idx_sha256(a) for a in splits]), extra=np.zeros(3), **splits._asdict())
+
+
 @pytest.mark.parametrize("corrupt", [_corrupt_truncated, _corrupt_garbage, _corrupt_tampered,
                                      _corrupt_consistent_but_wrong, _corrupt_missing_array,
-                                     _corrupt_pickled])
+                                     _corrupt_pickled, _corrupt_0d_digests, _corrupt_extra_raw_member,
+                                     _corrupt_huge_header, _corrupt_unsupported_compression,
+                                     _corrupt_encrypted_bit, _corrupt_extra_array])
 def test_corrupt_cache_entry_is_reported_deleted_and_rebuilt(tmp_path, corrupt, serve, caplog):
     splits = make_splits()
     base, hits = serve(mirror_dir(tmp_path, "mirror", splits))
@@ -355,6 +382,54 @@ def test_corrupt_cache_entry_is_reported_deleted_and_rebuilt(tmp_path, corrupt, 
     assert "downloaded from the public mirrors" in caplog.text
     assert len(hits) == 4
     assert_same(read_cache(spec, cache), splits)  # rebuilt and valid again
+
+
+def test_an_entry_that_fails_in_an_unforeseen_way_is_rebuilt_too(tmp_path, monkeypatch):
+    splits = make_splits()
+    spec = spec_for(splits)
+    write_cache(spec, splits, tmp_path)
+
+    def surprise(path):
+        raise AttributeError("something nobody foresaw")
+    monkeypatch.setattr(dataset_cache, "read_npz", surprise)
+    with pytest.warns(RuntimeWarning, match="AttributeError: something nobody foresaw; deleted it"):
+        assert read_cache(spec, tmp_path) is None
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_cache_path_under_a_regular_file_still_returns_the_data(tmp_path, serve, monkeypatch, caplog):
+    splits = make_splits()
+    base, _ = serve(mirror_dir(tmp_path, "m", splits))
+    blocker = tmp_path / "not-a-dir"
+    blocker.write_text("a file where the cache directory should be")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(blocker))
+    with pytest.warns(RuntimeWarning, match=r"Synthetic: could not cache the data \(.*not-a-dir.*\); "
+                                            r"it is returned"):
+        assert_same(load_splits(spec_for(splits, mirrors=(base,))), splits)
+    assert blocker.read_text() == "a file where the cache directory should be"
+
+
+def test_a_read_only_cache_with_a_corrupt_entry_still_returns_the_data(tmp_path, serve, monkeypatch):
+    # Tests may run as root, which ignores permissions: the read-only file system is
+    # simulated where the cache touches it (deleting the entry, creating the temp file).
+    splits = make_splits()
+    base, hits = serve(mirror_dir(tmp_path, "m", splits))
+    spec = spec_for(splits, mirrors=(base,))
+    cache = tmp_path / "cache"
+    path = write_cache(spec, splits, cache)
+    path.write_bytes(b"garbage")
+
+    def read_only(*args, **kwargs):
+        raise PermissionError(13, "Read-only file system")
+    monkeypatch.setattr(Path, "unlink", read_only)
+    monkeypatch.setattr(dataset_cache.tempfile, "mkstemp", read_only)
+    with pytest.warns(RuntimeWarning) as caught:
+        assert_same(load_splits(spec, cache=cache), splits)
+    messages = [str(w.message) for w in caught]
+    assert any("ignoring corrupt Synthetic cache entry" in m and "could not delete it" in m
+               for m in messages)
+    assert any("could not cache the data" in m and "Read-only file system" in m for m in messages)
+    assert len(hits) == 4 and path.read_bytes() == b"garbage"
 
 
 # --- mirrors against a local server --------------------------------------------------
