@@ -18,7 +18,7 @@ import numpy as np
 
 from nn.dataset_specs import DatasetSpec, Splits
 from nn.idx import idx_sha256
-from nn.npz_reader import read_npz
+from nn.npz_reader import BadNpzFile, read_npz
 
 logger = logging.getLogger("tracegrad.datasets")
 _KEYS = Splits._fields
@@ -51,7 +51,10 @@ def write_cache(spec: DatasetSpec, splits: Splits, directory: Path | None = None
 
 
 def _check_entry(spec: DatasetSpec, path: Path) -> Splits:
-    arrays = read_npz(path)
+    try:
+        arrays = read_npz(path)
+    except BadNpzFile as err:
+        raise ValueError(f"it cannot be read ({err.reason})") from None
     expected = {"sha256", *_KEYS}
     if set(arrays) != expected:
         raise ValueError(f"it holds the arrays {sorted(arrays)}, expected {sorted(expected)}")

@@ -25,11 +25,19 @@ _METHODS = {zipfile.ZIP_STORED: "stored", zipfile.ZIP_DEFLATED: "deflated"}
 _DEFLATE_MAX_RATIO = 1032
 
 
+class BadNpzFile(ValueError):
+    """An ``.npz`` file that cannot be read safely; ``reason`` says why, without the path."""
+
+    def __init__(self, path: str, reason: str) -> None:
+        super().__init__(f"{path} is not a readable .npz file: {reason}")
+        self.path, self.reason = path, reason
+
+
 def read_npz(path: str | os.PathLike) -> dict[str, np.ndarray]:
     """Every array in the ``.npz`` file at ``path``, keyed by name (read-only arrays).
 
-    Raises FileNotFoundError for a missing file and ValueError, naming ``path``, for
-    anything else: not a zip, a damaged member, a member that is not a plain ``.npy``
+    Raises FileNotFoundError for a missing file and ``BadNpzFile`` (a ValueError
+    naming ``path``) for anything else: not a zip, a damaged member, a member that is not a plain ``.npy``
     array (object arrays would need pickle), or sizes that do not add up.
     """
     path = os.fspath(path)
@@ -50,7 +58,7 @@ def read_npz(path: str | os.PathLike) -> dict[str, np.ndarray]:
             RuntimeError, NotImplementedError, ValueError) as error:
         # RuntimeError / NotImplementedError: zip features checked below, raised early
         # by ZipFile itself on some damaged directories.
-        raise ValueError(f"{path} is not a readable .npz file: {error}") from None
+        raise BadNpzFile(path, str(error)) from None
 
 
 def _read_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo, file_size: int) -> np.ndarray:
