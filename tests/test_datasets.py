@@ -8,7 +8,6 @@ from __future__ import annotations
 import dataclasses
 import functools
 import gzip
-import hashlib
 import http.server
 import logging
 import os
