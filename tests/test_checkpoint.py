@@ -9,7 +9,7 @@ import pytest
 
 import nn
 from autograd import Tensor
-from tests.hostile_npz import npy_header, replace_member, set_encrypted_bit, set_unsupported_method
+from tests.hostile_zip import npy_header, replace_member, set_encrypted_bit, set_unsupported_method
 
 
 def _same(a: nn.Module, b: nn.Module) -> bool:

@@ -25,7 +25,7 @@ from nn.datasets import load_dataset, load_splits
 from nn.idx import encode_idx, idx_sha256
 from nn.idx_files import read_idx_directory
 from nn.mirrors import download_from_mirrors
-from tests.hostile_npz import npy_header, replace_member, set_encrypted_bit, set_unsupported_method
+from tests.hostile_zip import npy_header, replace_member, set_encrypted_bit, set_unsupported_method
 
 NAMES = [f.name for f in MNIST.files]
 

@@ -1,7 +1,8 @@
-"""Build hostile ``.npz`` files from valid ones, in place, for the cache and checkpoint tests.
+"""Build hostile zip archives (``.npz`` files, wheels) from valid ones, in place.
 
-Each function edits the archive at ``path`` (written by ``np.savez``) so that one
-member is broken in one way; none of them allocates more than the file's size.
+Used by the cache, checkpoint and package-index tests. Each function edits the
+archive at ``path`` so that one member is broken in one way; none of them allocates
+more than the file's size.
 """
 from __future__ import annotations
 
@@ -47,6 +48,14 @@ def set_encrypted_bit(path, member: str) -> None:
 def set_unsupported_method(path, member: str) -> None:
     """Mark one member as compressed with "implode" (method 6), which zipfile cannot read."""
     _patch_headers(path, member, "method")
+
+
+def claim_size(path, size: int) -> None:
+    """Make the central directory claim ``size`` uncompressed bytes for the first member."""
+    data = bytearray(path.read_bytes())
+    central = data.find(_CENTRAL[0])
+    struct.pack_into("<I", data, central + 24, size)  # APPNOTE 4.3.12: uncompressed size
+    path.write_bytes(bytes(data))
 
 
 def replace_member(path, member: str, data: bytes, name: str | None = None) -> None:
