@@ -50,6 +50,21 @@ def write_cache(spec: DatasetSpec, splits: Splits, directory: Path | None = None
     return path
 
 
+def store_in_cache(spec: DatasetSpec, splits: Splits, directory: Path | None = None) -> Path | None:
+    """``write_cache``, but a cache that cannot be written is reported, not raised.
+
+    The data was fetched and verified; losing it to an unwritable cache (a read-only
+    directory, ``$XDG_CACHE_HOME`` pointing at a file) would be worse than fetching
+    it again next time. Returns the entry's path, or None when it was not written.
+    """
+    try:
+        return write_cache(spec, splits, directory)
+    except OSError as err:
+        _report(f"{spec.title}: could not cache the data ({err}); it is returned, but will be "
+                f"fetched again next time. Set $XDG_CACHE_HOME to a writable directory.")
+        return None
+
+
 def _check_entry(spec: DatasetSpec, path: Path) -> Splits:
     try:
         arrays = read_npz(path)

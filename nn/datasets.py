@@ -15,12 +15,11 @@ from __future__ import annotations
 
 import logging
 import os
-import warnings
 from pathlib import Path
 
 import numpy as np
 
-from nn.dataset_cache import read_cache, write_cache
+from nn.dataset_cache import read_cache, store_in_cache
 from nn.dataset_specs import FASHION_MNIST, MNIST, DatasetSpec, Splits
 from nn.idx_files import read_idx_directory
 from nn.mirrors import DEFAULT_TIMEOUT, download_from_mirrors
@@ -99,14 +98,8 @@ def load_splits(spec: DatasetSpec, data_dir: str | os.PathLike | None = None, *,
         raise ConnectionError(
             f"could not get {spec.title} from any source{extra}:\n" + "\n".join(failures)
             + "\nDownload the four IDX files yourself and pass data_dir= or set $TRACEGRAD_DATA.")
-    try:
-        path = write_cache(spec, splits, cache)
-    except OSError as err:  # e.g. $XDG_CACHE_HOME is a file, or the cache is read-only
-        message = (f"{spec.title}: could not cache the data ({err}); it is returned, but will "
-                   f"be fetched again next time. Set $XDG_CACHE_HOME to a writable directory.")
-        logger.warning(message)
-        warnings.warn(message, RuntimeWarning, stacklevel=2)
-    else:
+    path = store_in_cache(spec, splits, cache)
+    if path is not None:
         logger.info("%s: cached in %s", spec.title, path)
     return splits
 
