@@ -73,8 +73,11 @@ def read(path: PathLike) -> dict[str, np.ndarray]:
 
 
 def _what_is_wrong(path: str, reason: str) -> str:
-    with open(path, "rb") as f:
-        start = f.read(6)
+    try:
+        with open(path, "rb") as f:
+            start = f.read(6)
+    except OSError:  # a directory, say: the reason already says so
+        start = b""
     if start == b"\x93NUMPY":
         return "is a single .npy array, not a tracegrad checkpoint (.npz written by nn.save)"
     if start and not start.startswith(b"PK"):  # an empty file is a truncated one

@@ -37,8 +37,9 @@ def read_npz(path: str | os.PathLike) -> dict[str, np.ndarray]:
     """Every array in the ``.npz`` file at ``path``, keyed by name (read-only arrays).
 
     Raises FileNotFoundError for a missing file and ``BadNpzFile`` (a ValueError
-    naming ``path``) for anything else: not a zip, a damaged member, a member that is not a plain ``.npy``
-    array (object arrays would need pickle), or sizes that do not add up.
+    naming ``path``) for anything else: not a zip, a damaged member, a member that is
+    not a plain ``.npy`` array (object arrays would need pickle), or sizes that do not
+    add up.
     """
     path = os.fspath(path)
     try:

@@ -142,6 +142,8 @@ def test_foreign_files_are_refused(tmp_path):
     np.save(npy, np.ones(3))
     with pytest.raises(ValueError, match="a single .npy array, not a tracegrad checkpoint"):
         nn.load(model, npy)
+    with pytest.raises(ValueError, match="cannot be read .*Is a directory"):
+        nn.load(model, tmp_path)
     text = tmp_path / "notes.txt"
     text.write_text("hello")
     with pytest.raises(ValueError, match="not a tracegrad checkpoint"):
