@@ -189,13 +189,12 @@ def binary_cross_entropy_with_logits(logits: Tensor, target: Any,
     if ((y < 0) | (y > 1)).any() or not np.isfinite(y).all():
         raise ValueError(f"{where}: targets must be probabilities in [0, 1]")
     positive = (x.data > 0).astype(x.dtype)
-    tail = x * (1.0 - 2.0 * positive)  # -|x|, with slope +1 at x = 0
-    log_term = (tail.exp() + 1.0).log()
+    e = (x * (1.0 - 2.0 * positive)).exp()  # e^-|x|; -|x| has slope +1 at x = 0
+    log_term = (e + 1.0).log()
     # log(1 + e) rounds 1 + e first and loses the digits of a tiny e. There is no
     # log1p node, so add the constant log1p(e) - log(1 + e): the value becomes
     # log1p's, and the gradient (log's, e/(1 + e)) is unchanged and already exact.
-    e = np.exp(tail.data)
-    log_term = log_term + (np.log1p(e) - log_term.data)
+    log_term = log_term + (np.log1p(e.data) - log_term.data)
     return _reduce(x * (positive - y) + log_term, reduction, where)
 
 
