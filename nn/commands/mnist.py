@@ -162,9 +162,16 @@ def load_data(args: argparse.Namespace):
 def sizes_from_checkpoint(path: Path) -> list[int]:
     """Layer sizes [784, ..., 10] of an MLP checkpoint, from its weight shapes."""
     arrays = read(path)
-    weights = sorted((int(k.split(".")[1]), v.shape) for k, v in arrays.items()
-                     if k.startswith("layers.") and k.endswith(".weight"))
-    shapes = [shape for _, shape in weights]
+    weights = []
+    for key, array in arrays.items():
+        if key.startswith("layers.") and key.endswith(".weight"):
+            index = key[len("layers."):-len(".weight")]
+            if not index.isdecimal():
+                raise ValueError(f"{path}: entry {key!r} is not a layer weight of an MLP "
+                                 f"(expected layers.<number>.weight); this checkpoint was not "
+                                 f"written by tracegrad mnist --save")
+            weights.append((int(index), array.shape))
+    shapes = [shape for _, shape in sorted(weights)]
     if not shapes or any(len(s) != 2 for s in shapes) or \
             any(a[1] != b[0] for a, b in zip(shapes, shapes[1:])):
         raise ValueError(f"{path} is not an MLP checkpoint written by tracegrad mnist --save "
