@@ -149,7 +149,8 @@ def gradgradcheck(f: Callable, inputs: Sequence, eps: float = 1e-6,
     weights = [rng.standard_normal(np.shape(node.data)) for node in inputs]
 
     def first_derivatives(*xs):
-        firsts = grad(f(*xs), list(xs), create_graph=True, allow_unused=True)
+        with enable_grad():  # also when the differences call it under no_grad()
+            firsts = grad(f(*xs), list(xs), create_graph=True, allow_unused=True)
         total = None
         for d, v in zip(firsts, weights):
             if d is None:
@@ -160,8 +161,7 @@ def gradgradcheck(f: Callable, inputs: Sequence, eps: float = 1e-6,
             raise ValueError("gradgradcheck: f does not depend on any input")
         return total
 
-    with enable_grad():
-        seconds = grad(first_derivatives(*inputs), inputs, allow_unused=True)
+    seconds = grad(first_derivatives(*inputs), inputs, allow_unused=True)
     analytic = [np.zeros(np.shape(n.data)) if d is None else np.array(d.data, dtype=np.float64)
                 for d, n in zip(seconds, inputs)]
     return _compare(first_derivatives, inputs, analytic, eps, rtol, atol, "gradgradcheck")
