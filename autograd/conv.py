@@ -1,7 +1,7 @@
 """Convolution and pooling on Tensors (NCHW, like ``torch.nn.functional``).
 
 These functions check their arguments, with errors that name the op and every
-shape involved, then record a node whose rules live in ``autograd.tensor_conv``.
+shape involved, then record a node of an op from ``autograd.tensor_conv``.
 
     >>> y = conv2d(x, w, stride=1, padding=1)     # x (N, C, H, W), w (O, C, kH, kW)
     >>> z = max_pool2d(y, 2)                       # stride defaults to the kernel size
@@ -13,9 +13,10 @@ from typing import Any, Union
 
 import numpy as np
 
-from autograd import tensor_conv as rules
+from autograd import conv_kernels as kernels
+from autograd import tensor_conv as ops
 from autograd.conv_kernels import Pair, output_size
-from autograd.tensor import Tensor, _result
+from autograd.tensor import Tensor, _apply
 
 Size = Union[int, tuple[int, int]]
 
@@ -92,8 +93,7 @@ def conv2d(x: Tensor, weight: Tensor, stride: Size = 1, padding: Size = 0) -> Te
     op = "conv2d"
     x, weight = as_tensor(x, "input", op), as_tensor(weight, "weight", op)
     stride, padding = _conv_args(x, weight, stride, padding, op)
-    out, vjp_x, vjp_w = rules.conv2d(x.data, weight.data, stride, padding)
-    return _result(out, (x, weight), (vjp_x, vjp_w), op)
+    return ops.conv2d_node(x, weight, stride, padding)
 
 
 def conv2d_input_grad(g: Tensor, weight: Tensor, input_shape: tuple, stride: Size = 1,
@@ -105,9 +105,7 @@ def conv2d_input_grad(g: Tensor, weight: Tensor, input_shape: tuple, stride: Siz
     op = "conv2d_input_grad"
     g, weight = as_tensor(g, "grad", op), as_tensor(weight, "weight", op)
     stride, padding = _grad_args(g, weight.shape, tuple(input_shape), stride, padding, op)
-    out, vjp_g, vjp_w = rules.conv2d_input_grad(g.data, weight.data, tuple(input_shape),
-                                                stride, padding)
-    return _result(out, (g, weight), (vjp_g, vjp_w), op)
+    return ops.input_grad_of(g, weight, tuple(input_shape), stride, padding)
 
 
 def conv2d_weight_grad(x: Tensor, g: Tensor, kernel_size: Size, stride: Size = 1,
@@ -118,8 +116,7 @@ def conv2d_weight_grad(x: Tensor, g: Tensor, kernel_size: Size, stride: Size = 1
     kernel = as_pair(kernel_size, "kernel_size", 1, op, f"input {x.shape}, grad {g.shape}")
     weight_shape = (g.shape[1] if g.ndim == 4 else -1, x.shape[1] if x.ndim == 4 else -1, *kernel)
     stride, padding = _grad_args(g, weight_shape, x.shape, stride, padding, op)
-    out, vjp_x, vjp_g = rules.conv2d_weight_grad(x.data, g.data, kernel, stride, padding)
-    return _result(out, (x, g), (vjp_x, vjp_g), op)
+    return ops.weight_grad_of(x, g, kernel, stride, padding)
 
 
 def _grad_args(g: Tensor, weight_shape: tuple, input_shape: tuple, stride: Any, padding: Any,
@@ -165,8 +162,8 @@ def max_pool2d(x: Tensor, kernel_size: Size, stride: Size | None = None,
     op = "max_pool2d"
     x = as_tensor(x, "input", op)
     kernel, stride, padding = _pool_args(x, kernel_size, stride, padding, op)
-    out, vjp = rules.max_pool2d(x.data, kernel, stride, padding)
-    return _result(out, (x,), (vjp,), op)
+    out, weights = kernels.max_pool2d(x.data, kernel, stride, padding)
+    return _apply(ops.MAX_POOL2D, (x,), out, (kernel, stride, padding, weights))
 
 
 def avg_pool2d(x: Tensor, kernel_size: Size, stride: Size | None = None,
@@ -175,5 +172,6 @@ def avg_pool2d(x: Tensor, kernel_size: Size, stride: Size | None = None,
     op = "avg_pool2d"
     x = as_tensor(x, "input", op)
     kernel, stride, padding = _pool_args(x, kernel_size, stride, padding, op)
-    out, vjp = rules.avg_pool2d(x.data, kernel, stride, padding)
-    return _result(out, (x,), (vjp,), op)
+    weights = ops.uniform_weights(kernel, x.dtype)
+    out = kernels.pool2d_gather(x.data, weights, kernel, stride, padding)
+    return _apply(ops.AVG_POOL2D, (x,), out, (kernel, stride, padding, weights))

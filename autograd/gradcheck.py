@@ -10,7 +10,9 @@ from typing import Callable, Sequence
 
 import numpy as np
 
-from autograd.recording import no_grad
+from autograd.gradients import grad
+from autograd.recording import enable_grad, no_grad
+from autograd.value import Value
 
 
 @dataclass(frozen=True)
@@ -80,33 +82,22 @@ def _numeric_grad(f: Callable, inputs: Sequence, index: int, eps: float) -> np.n
     return grad
 
 
-def gradcheck(f: Callable, inputs: Sequence, eps: float = 1e-6,
-              rtol: float = 1e-5, atol: float = 1e-7) -> GradcheckReport:
-    """Check ``f(*inputs).backward()`` against central differences of step ``eps``.
-
-    ``f`` must return a scalar node. Each input's analytic gradient must satisfy
-    ``|analytic - numeric| <= atol + rtol * |numeric|`` element by element. Returns
-    a report with every input's gradients; raises ``AssertionError`` listing the
-    inputs that mismatch. Use float64 data: float32 cannot resolve small ``eps``.
-    """
-    inputs = list(inputs)
+def _check_float64(inputs: Sequence, where: str) -> None:
     if not inputs:
-        raise ValueError("gradcheck: give at least one input node")
+        raise ValueError(f"{where}: give at least one input node")
     for i, node in enumerate(inputs):
         dtype = getattr(node.data, "dtype", None)
         if dtype is not None and dtype != np.float64:
             # float32 rounds x ± eps, so the differences would be wrong numbers and the
             # report a false MISMATCH (x*x at 1.0 measures 1.907 instead of 2).
-            raise TypeError(f"gradcheck: input {node.label or i} has dtype {dtype}; central "
+            raise TypeError(f"{where}: input {node.label or i} has dtype {dtype}; central "
                             f"differences need float64 data, e.g. "
                             f"Tensor(x.astype(np.float64), requires_grad=True)")
-    for node in inputs:
-        node.zero_grad()
-    f(*inputs).backward()
-    analytic = [np.array(node.grad, dtype=np.float64) for node in inputs]
-    for node in inputs:
-        node.zero_grad()
 
+
+def _compare(f: Callable, inputs: Sequence, analytic: list, eps: float, rtol: float,
+             atol: float, where: str) -> GradcheckReport:
+    """Rows of analytic against central differences of the scalar ``f``; raise on mismatch."""
     report = GradcheckReport()
     with no_grad():
         for i, node in enumerate(inputs):
@@ -118,5 +109,60 @@ def gradcheck(f: Callable, inputs: Sequence, eps: float = 1e-6,
     bad = [row for row in report if not row.ok]
     if bad:
         lines = "\n".join(_format_row(row) for row in bad)
-        raise AssertionError(f"gradcheck: {len(bad)} of {len(report)} inputs mismatch\n{lines}")
+        raise AssertionError(f"{where}: {len(bad)} of {len(report)} inputs mismatch\n{lines}")
     return report
+
+
+def gradcheck(f: Callable, inputs: Sequence, eps: float = 1e-6,
+              rtol: float = 1e-5, atol: float = 1e-7) -> GradcheckReport:
+    """Check ``f(*inputs).backward()`` against central differences of step ``eps``.
+
+    ``f`` must return a scalar node. Each input's analytic gradient must satisfy
+    ``|analytic - numeric| <= atol + rtol * |numeric|`` element by element. Returns
+    a report with every input's gradients; raises ``AssertionError`` listing the
+    inputs that mismatch. Use float64 data: float32 cannot resolve small ``eps``.
+    """
+    inputs = list(inputs)
+    _check_float64(inputs, "gradcheck")
+    for node in inputs:
+        node.zero_grad()
+    f(*inputs).backward()
+    analytic = [np.array(node.grad, dtype=np.float64) for node in inputs]
+    for node in inputs:
+        node.zero_grad()
+    return _compare(f, inputs, analytic, eps, rtol, atol, "gradcheck")
+
+
+def gradgradcheck(f: Callable, inputs: Sequence, eps: float = 1e-6,
+                  rtol: float = 1e-4, atol: float = 1e-6, seed: int = 0) -> GradcheckReport:
+    """Check second derivatives: ``autograd.grad(..., create_graph=True)`` differentiated
+    again, against central differences of the first derivatives.
+
+    The first derivatives are reduced to a scalar with fixed random weights ``v``,
+    ``s(x) = Σ v · ∂f/∂x``, so one comparison covers every Hessian-vector product
+    ``H v``. ``f`` must return a scalar node; inputs must be float64. Raises
+    ``AssertionError`` listing mismatches, like ``gradcheck``.
+    """
+    inputs = list(inputs)
+    _check_float64(inputs, "gradgradcheck")
+    rng = np.random.default_rng(seed)
+    weights = [rng.standard_normal(np.shape(node.data)) for node in inputs]
+
+    def first_derivatives(*xs):
+        with enable_grad():  # also when the differences call it under no_grad()
+            firsts = grad(f(*xs), list(xs), create_graph=True, allow_unused=True)
+        total = None
+        for d, v in zip(firsts, weights):
+            if d is None:
+                continue
+            term = d * float(v) if isinstance(d, Value) else (d * v).sum()
+            total = term if total is None else total + term
+        if total is None:
+            raise ValueError("gradgradcheck: f does not depend on any input")
+        return total
+
+    seconds = grad(first_derivatives(*inputs), inputs, allow_unused=True)
+    analytic = [np.zeros(np.shape(n.data)) if d is None else np.array(d.data, dtype=np.float64)
+                for d, n in zip(seconds, inputs)]
+    return _compare(first_derivatives, inputs, analytic, eps, rtol, atol, "gradgradcheck")
+

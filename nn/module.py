@@ -250,8 +250,10 @@ class Module:
                 f"({len(problems)} problem{'s' if len(problems) > 1 else ''}):\n  "
                 + "\n  ".join(problems)
             )
-        for name, p in params.items():
-            array = np.asarray(state_dict[name])
+        # Everything is checked and converted before the first assignment, and the
+        # checks rule out every way an assignment could fail: all or nothing.
+        staged = [(p, np.asarray(state_dict[name])) for name, p in params.items()]
+        for p, array in staged:
             if isinstance(p.data, np.ndarray):
                 p.data[...] = array
             else:
@@ -275,7 +277,11 @@ def _differences(params: Mapping[str, Any], state: Mapping[str, Any]) -> list[st
             problems.append(f"{name!r}: shape {array.shape} in the state, {shape} in the model")
         if array.dtype != dtype:
             problems.append(f"{name!r}: dtype {array.dtype} in the state, {dtype} in the model")
-        elif not isinstance(p.data, np.ndarray) and array.shape == () and not np.isfinite(array):
-            # A Value never holds inf or NaN; refusing here keeps that invariant.
-            problems.append(f"{name!r}: value {array.item()} is not finite")
+        elif array.shape == shape and array.dtype.kind == "f" and not np.isfinite(array).all():
+            # A Value never holds inf or NaN, and a Tensor model with one is broken.
+            bad = tuple(int(i) for i in np.argwhere(~np.isfinite(array))[0])
+            problems.append(f"{name!r}: value {array[bad]} at index {bad} is not finite")
+        if isinstance(p.data, np.ndarray) and not p.data.flags.writeable:
+            problems.append(f"{name!r}: the model's array is read-only; give the parameter a "
+                            f"writable copy first (p.data = p.data.copy())")
     return problems

@@ -9,6 +9,7 @@ import pytest
 
 import nn
 from autograd import Tensor
+from tests.hostile_zip import npy_header, replace_member, set_encrypted_bit, set_unsupported_method
 
 
 def _same(a: nn.Module, b: nn.Module) -> bool:
@@ -86,7 +87,7 @@ def test_mismatched_checkpoint_lists_every_difference_and_loads_nothing(tmp_path
     with pytest.raises(ValueError) as info:
         nn.load(model, path)
     message = str(info.value)
-    assert f"checkpoint {str(path)!r} does not fit the model" in message
+    assert f"checkpoint {str(path)!r} cannot be loaded into the model; nothing was changed" in message
     assert "'layers.0.weight': shape (4, 5) in the state, (4, 6) in the model" in message
     assert "'layers.0.bias': shape (5,) in the state, (6,) in the model" in message
     assert "'layers.2.weight': shape (5, 3) in the state, (6, 3) in the model" in message
@@ -141,6 +142,8 @@ def test_foreign_files_are_refused(tmp_path):
     np.save(npy, np.ones(3))
     with pytest.raises(ValueError, match="a single .npy array, not a tracegrad checkpoint"):
         nn.load(model, npy)
+    with pytest.raises(ValueError, match="cannot be read .*Is a directory"):
+        nn.load(model, tmp_path)
     text = tmp_path / "notes.txt"
     text.write_text("hello")
     with pytest.raises(ValueError, match="not a tracegrad checkpoint"):
@@ -148,7 +151,7 @@ def test_foreign_files_are_refused(tmp_path):
     pickled = tmp_path / "pickled.npz"
     np.savez(pickled, **{"__tracegrad_checkpoint__": np.array(1),
                          "layers.0.weight": np.array([object()], dtype=object)})
-    with pytest.raises(ValueError, match="not a tracegrad checkpoint"):
+    with pytest.raises(ValueError, match="'layers.0.weight.npy' holds Python objects, which need pickle"):
         nn.load(model, pickled)
 
 
@@ -166,3 +169,64 @@ def test_missing_file_and_wrong_types(tmp_path):
         nn.save({"w": np.ones(2)}, tmp_path / "x.npz")
     with pytest.raises(TypeError, match="expected an nn.Module"):
         nn.load("model", tmp_path / "x.npz")
+
+
+MARKER = "__tracegrad_checkpoint__.npy"
+HOSTILE = {
+    "an encrypted flag": (lambda p: set_encrypted_bit(p, "layers.0.bias.npy"),
+                          "'layers.0.bias.npy' is marked as encrypted"),
+    "a raw marker member": (lambda p: replace_member(p, MARKER, b"1", name="__tracegrad_checkpoint__"),
+                            "'__tracegrad_checkpoint__' is not a .npy array"),
+    "raw bytes as the marker": (lambda p: replace_member(p, MARKER, b"version 1"),
+                                "has no valid .npy header"),
+    "a 40 TB header": (lambda p: replace_member(p, "layers.0.weight.npy",
+                                                npy_header((4 * 10**12, 10), "<f4") + bytes(32)),
+                       r"declares float32 \(4000000000000, 10\)"),
+    "implode compression": (lambda p: set_unsupported_method(p, "layers.2.weight.npy"),
+                            "compression method 6"),
+}
+
+
+@pytest.mark.parametrize("damage", HOSTILE)
+def test_every_malformed_file_is_a_value_error_naming_it(tmp_path, damage):
+    path = tmp_path / "m.npz"
+    nn.save(nn.MLP(4, [5, 3], rng=0), path)
+    HOSTILE[damage][0](path)
+    model = nn.MLP(4, [5, 3], rng=1)
+    before = [p.data.copy() for p in model.parameters()]
+    with pytest.raises(ValueError, match=HOSTILE[damage][1]) as info:
+        nn.load(model, path)
+    assert str(info.value).startswith(f"load: {str(path)!r} is truncated or corrupt")
+    assert all(np.array_equal(p.data, q) for p, q in zip(model.parameters(), before))
+
+
+@pytest.mark.parametrize("bad", [np.nan, np.inf, -np.inf])
+def test_non_finite_weights_are_refused(tmp_path, bad):
+    source = nn.MLP(3, [4, 2], rng=0)
+    source.layers[2].weight.data[1, 0] = bad
+    nn.save(source, tmp_path / "t.npz")
+    model = nn.MLP(3, [4, 2], rng=1)
+    before = [p.data.copy() for p in model.parameters()]
+    with pytest.raises(ValueError, match=rf"'layers.2.weight': value {bad} at index \(1, 0\) is not finite"):
+        nn.load(model, tmp_path / "t.npz")
+    assert all(np.array_equal(p.data, q) for p, q in zip(model.parameters(), before))
+    scalar = nn.scalar.MLP(2, [2, 1], rng=0)
+    nn.save(scalar, tmp_path / "s.npz")
+    arrays = dict(np.load(tmp_path / "s.npz"))
+    name = list(scalar.state_dict())[3]
+    arrays[name] = np.array(bad)
+    np.savez(tmp_path / "s.npz", **arrays)
+    with pytest.raises(ValueError, match=rf"{name!r}: value {bad} at index \(\) is not finite"):
+        nn.load(nn.scalar.MLP(2, [2, 1]), tmp_path / "s.npz")
+
+
+def test_a_failed_load_leaves_the_model_untouched_even_when_an_array_is_read_only(tmp_path):
+    nn.save(nn.MLP(3, [4, 2], rng=0), tmp_path / "m.npz")
+    model = nn.MLP(3, [4, 2], rng=1)
+    model.layers[0].bias.data.flags.writeable = False  # the second parameter
+    before = [p.data.copy() for p in model.parameters()]
+    with pytest.raises(ValueError, match=r"'layers.0.bias': the model's array is read-only"):
+        nn.load(model, tmp_path / "m.npz")
+    assert all(np.array_equal(p.data, q) for p, q in zip(model.parameters(), before))
+    model.layers[0].bias.data = model.layers[0].bias.data.copy()  # what the message says to do
+    assert _same(nn.load(model, tmp_path / "m.npz"), nn.MLP(3, [4, 2], rng=0))

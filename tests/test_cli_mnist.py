@@ -247,6 +247,15 @@ def test_a_corrupt_checkpoint_is_a_clear_error(capsys, tmp_path):
     assert code == 2 and "truncated or corrupt" in err
 
 
+@pytest.mark.parametrize("key", ["layers.x.weight", "layers..weight", "layers.-1.weight", "layers.0.1.weight"])
+def test_a_checkpoint_key_that_is_not_a_layer_index_is_named(capsys, tmp_path, key):
+    path = tmp_path / "odd.npz"
+    np.savez(path, **{"__tracegrad_checkpoint__": np.array(1), key: np.zeros((784, 10), np.float32)})
+    code, out, err = run(capsys, "--load", str(path), "--epochs", "0")
+    assert code == 2 and "epoch" not in out
+    assert f"tracegrad mnist: error: {path}: entry {key!r} is not a layer weight of an MLP" in err
+
+
 def test_compare_optimizers_table_and_figure(capsys, tmp_path):
     path = tmp_path / "opt.png"
     code = main(["compare-optimizers", "--epochs", "1", "--hidden", "16", "--plot", str(path), "--quiet"])

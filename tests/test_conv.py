@@ -8,7 +8,8 @@ import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from autograd import Tensor, avg_pool2d, conv2d, gradcheck, max_pool2d, no_grad
+from autograd import (Tensor, avg_pool2d, conv2d, grad, gradcheck, gradgradcheck, max_pool2d,
+                      no_grad, topo_sort)
 from autograd.conv import conv2d_input_grad, conv2d_weight_grad
 
 
@@ -248,3 +249,67 @@ def test_other_bad_arguments():
                                                                     (2, 3, 5, 5)),
                               "conv2d_input_grad", (2, 4, 2, 2), (4, 3, 3, 3), (2, 3, 5, 5))
     assert re.search(r"grad must have shape \(2, 4, 3, 3\)", message)
+
+
+# ---- higher order: autograd.grad(..., create_graph=True) through the family -----------------
+@settings(max_examples=8)
+@given(case=conv_cases())
+def test_second_derivatives_pass_gradgradcheck(case):
+    x_shape, w_shape, stride, padding = case
+    x = Tensor(_random(x_shape, np.float64, 1), requires_grad=True)
+    w = Tensor(_random(w_shape, np.float64, 2), requires_grad=True)
+    y_shape = conv2d(x, w, stride, padding).shape
+    mix = Tensor(_random(y_shape, np.float64, 3))
+    # Squared, so the second derivative involves every op of the family, not just zeros.
+    gradgradcheck(lambda x, w: ((conv2d(x, w, stride, padding) * mix) ** 2).sum(), [x, w])
+
+
+@settings(max_examples=8)
+@given(case=conv_cases(pool=True))
+def test_pools_second_derivatives_pass_gradgradcheck(case):
+    x_shape, (_, _, *kernel), stride, padding = case
+    values = np.random.default_rng(5).permutation(int(np.prod(x_shape))) / 10.0
+    x = Tensor(values.reshape(x_shape), requires_grad=True)
+    for pool in (max_pool2d, avg_pool2d):
+        gradgradcheck(lambda x: (pool(x, kernel, stride, padding) ** 2).sum(), [x])
+
+
+@pytest.mark.torch
+@pytest.mark.parametrize("stride, padding", [(1, 1), (2, 0), ((2, 1), (0, 1))])
+def test_second_derivatives_match_torch(stride, padding):
+    """Hessian-vector products of a conv, pool, conv network, in float64 to 1e-10."""
+    torch = pytest.importorskip("torch")
+    F = torch.nn.functional
+    arrays = [_random((2, 2, 7, 6), np.float64, 1), _random((3, 2, 3, 2), np.float64, 2),
+              _random((2, 3, 2, 2), np.float64, 3)]
+
+    def ours(x, w1, w2):
+        h = max_pool2d(conv2d(x, w1, stride, padding).tanh(), 2, stride=1)
+        return (avg_pool2d(conv2d(h, w2, padding=1), 2, stride=1) ** 2).sum()
+
+    def theirs(x, w1, w2):
+        h = F.max_pool2d(torch.tanh(F.conv2d(x, w1, stride=stride, padding=padding)), 2, stride=1)
+        return (F.avg_pool2d(F.conv2d(h, w2, padding=1), 2, stride=1) ** 2).sum()
+
+    mine = [Tensor(a, requires_grad=True) for a in arrays]
+    ref = [torch.tensor(a, requires_grad=True) for a in arrays]
+    firsts = grad(ours(*mine), mine, create_graph=True)
+    tfirsts = torch.autograd.grad(theirs(*ref), ref, create_graph=True)
+    v = [_random(a.shape, np.float64, 10 + i) for i, a in enumerate(arrays)]
+    total = sum(((d * vi).sum() for d, vi in zip(firsts, v)), Tensor(np.zeros(())))
+    ttotal = sum((d * torch.from_numpy(vi)).sum() for d, vi in zip(tfirsts, v))
+    seconds = grad(total, mine)
+    tseconds = torch.autograd.grad(ttotal, ref)
+    for a, b in zip(firsts + seconds, list(tfirsts) + list(tseconds)):
+        np.testing.assert_allclose(a.data, b.detach().numpy(), rtol=1e-10, atol=1e-10)
+
+
+def test_the_derivative_graph_is_made_of_the_family():
+    x = Tensor(_random((1, 2, 5, 5), np.float64, 1), requires_grad=True)
+    w = Tensor(_random((3, 2, 3, 3), np.float64, 2), requires_grad=True)
+    loss = (max_pool2d(conv2d(x, w, padding=1), 2) ** 2).sum()
+    dx, dw = grad(loss, [x, w], create_graph=True)
+    ops_in = {node.op for node in topo_sort(dx) + topo_sort(dw)}
+    assert {"conv2d_input_grad", "conv2d_weight_grad", "pool2d_scatter"} <= ops_in
+    (ddx,) = grad((dw * dw).sum(), x, create_graph=True)  # third order is just more of the same
+    assert {"conv2d", "conv2d_weight_grad"} <= {node.op for node in topo_sort(ddx)}

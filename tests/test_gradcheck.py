@@ -4,12 +4,14 @@ from __future__ import annotations
 import pytest
 
 from autograd import Value, gradcheck
-from autograd.value import _result
+from autograd.value import _apply
+from autograd.value_ops import ValueOp
 
 
 def _wrong_square(x: Value) -> Value:
     # A deliberately wrong local derivative (x instead of 2x).
-    return _result(x.data * x.data, (x,), (x.data,), "bad_square")
+    bad = ValueOp("bad_square", lambda v: v * v, lambda v, out: (v,), ("{0}",))
+    return _apply(bad, (x,), x.data * x.data)
 
 
 def test_passes_and_reports_each_input():

@@ -4,6 +4,8 @@ from __future__ import annotations
 import gzip
 import hashlib
 import struct
+import tracemalloc
+import zlib
 
 import numpy as np
 import pytest
@@ -74,8 +76,53 @@ def test_decoded_array_is_read_only_so_a_cache_cannot_be_mutated_by_accident():
 
 def test_gzip_is_detected_by_content():
     blob = encode_idx(np.arange(10, dtype=np.uint8))
-    assert gunzip_if_needed(gzip.compress(blob), "x.gz") == blob
-    assert gunzip_if_needed(blob, "x") == blob
+    assert gunzip_if_needed(gzip.compress(blob), "x.gz", len(blob)) == blob
+    assert gunzip_if_needed(blob, "x", len(blob)) == blob
+
+
+def test_concatenated_members_and_zero_padding_read_as_gzip_reads_them():
+    blob = encode_idx(np.arange(100, dtype=np.uint8))
+    packed = gzip.compress(blob[:30]) + gzip.compress(blob[30:]) + b"\0" * 7
+    assert gunzip_if_needed(packed, "x.gz", len(blob)) == gzip.decompress(packed) == blob
+    with pytest.raises(ValueError, match="x.gz: corrupt or truncated gzip data"):
+        gunzip_if_needed(packed + b"junk", "x.gz", len(blob))
+
+
+def _bomb(inflated: int, chunk: int = 1 << 20) -> bytes:
+    """Gzip data that inflates to ``inflated`` zero bytes, built without holding them."""
+    packer = zlib.compressobj(9, zlib.DEFLATED, 16 + zlib.MAX_WBITS)
+    zeros = bytes(chunk)
+    parts = [packer.compress(zeros) for _ in range(inflated // chunk)]
+    return b"".join(parts) + packer.flush()
+
+
+def test_a_gzip_bomb_stops_at_the_expected_size_without_inflating_it():
+    bomb = _bomb(256 << 20)  # 256 MiB of zeros in about 250 KB
+    assert len(bomb) < 300_000
+    tracemalloc.start()
+    try:
+        with pytest.raises(ValueError, match=r"bomb.gz: the gzip data inflates to more than the "
+                                             r"10008 bytes"):
+            gunzip_if_needed(bomb, "bomb.gz", 10_008)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < len(bomb) + (1 << 20)  # far below the 256 MiB it would inflate to
+
+
+def test_exactly_the_expected_size_is_accepted_and_one_more_byte_is_not():
+    blob = encode_idx(np.arange(50, dtype=np.uint8))
+    assert gunzip_if_needed(gzip.compress(blob), "x.gz", len(blob)) == blob
+    with pytest.raises(ValueError, match="inflates to more than"):
+        gunzip_if_needed(gzip.compress(blob), "x.gz", len(blob) - 1)
+
+
+# 2**64 wrapped to 0 in int64 arithmetic ("cannot reshape array of size 0"); the others to negatives.
+@pytest.mark.parametrize("dims", [(2**22, 2**21, 2**21), (2**16, 2**16, 2**32 - 1), (2**32 - 1,) * 3])
+def test_dimensions_whose_product_overflows_64_bits_are_named(dims):
+    data = struct.pack(">BBBB3I", 0, 0, 8, 3, *dims) + bytes(100)
+    with pytest.raises(ValueError, match=r"images: truncated: the header says shape .* but the file has 116"):
+        decode_idx(data, "images", 3)
 
 
 @pytest.mark.parametrize("damage", ["truncate", "flip"])
@@ -86,7 +133,7 @@ def test_corrupt_gzip_is_a_value_error_naming_the_file(damage):
     else:
         packed[-6] ^= 0xFF  # corrupts the stored CRC/length trailer
     with pytest.raises(ValueError, match="labels.gz: corrupt or truncated gzip data"):
-        gunzip_if_needed(bytes(packed), "labels.gz")
+        gunzip_if_needed(bytes(packed), "labels.gz", 208)
 
 
 @pytest.mark.parametrize("bad", [np.zeros(3, np.int64), [1, 2, 3], np.zeros(3, np.float32)])

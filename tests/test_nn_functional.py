@@ -123,13 +123,63 @@ def test_mse_loss(reduction):
     gradcheck(lambda x, target: F.mse_loss(x, target, reduction).sum(), [x, target])
 
 
-def test_mse_loss_refuses_broadcasting_and_keeps_float32():
+def test_mse_loss_refuses_broadcasting():
     with pytest.raises(ValueError, match=r"input of shape \(2, 2\) and target of shape \(2,\) must have"):
         F.mse_loss(_t(np.ones((2, 2))), np.ones(2))
     with pytest.raises(ValueError, match=r"input of shape \(2,\) and target of shape \(1,\)"):
         F.mse_loss(_t(np.ones(2)), Tensor(np.ones(1)))
-    x = Tensor(np.ones(3, np.float32), requires_grad=True)
-    assert F.mse_loss(x, np.zeros(3)).dtype == np.float32
+
+
+LOSSES_WITH_FLOAT_TARGETS = {
+    "mse_loss": lambda x, t: F.mse_loss(x, t),
+    "bce": lambda x, t: F.binary_cross_entropy_with_logits(x, t),
+    "cross_entropy": lambda x, t: F.cross_entropy(x.reshape(1, 3), t.reshape(1, 3)
+                                                  if isinstance(t, np.ndarray) else [t]),
+}
+
+
+DTYPE_CASES = [
+    (np.float32, np.array([0.0, 1.0, 0.5], np.float64), np.float64),  # promoted, as in PyTorch
+    (np.float64, np.array([0.0, 1.0, 0.5], np.float32), np.float64),
+    (np.float32, np.array([0.0, 1.0, 0.5], np.float16), np.float32),
+    (np.float16, np.array([0.0, 1.0, 0.5], np.float32), np.float32),
+    (np.float32, [0.0, 1.0, 0.5], np.float32),                        # Python numbers are weak
+    (np.float32, np.array([0, 1, 0]), np.float32),                    # integers never promote
+    (np.float32, np.array([False, True, False]), np.float32),
+]
+
+
+# Integer targets of cross_entropy are class labels, not probabilities: not a promotion case.
+@pytest.mark.parametrize("loss, input_dtype, target, expected", [
+    (loss, *case) for loss in LOSSES_WITH_FLOAT_TARGETS for case in DTYPE_CASES
+    if loss != "cross_entropy" or np.asarray(case[1]).dtype.kind == "f"])
+def test_mixed_dtypes_promote_as_pytorch_does(loss, input_dtype, target, expected):
+    x = Tensor(np.array([0.25, -1.0, 2.0], input_dtype), requires_grad=True)
+    out = LOSSES_WITH_FLOAT_TARGETS[loss](x, target)
+    assert out.dtype == expected
+    out.backward()
+    assert x.grad.dtype == input_dtype and np.isfinite(x.grad).all()
+    # The promoted loss is computed in the wider dtype, not rounded through the narrower.
+    wide = LOSSES_WITH_FLOAT_TARGETS[loss](Tensor(x.data.astype(expected)),
+                                           np.asarray(target).astype(expected))
+    np.testing.assert_array_equal(out.data, wide.data)
+
+
+@pytest.mark.torch
+@pytest.mark.parametrize("input_dtype", [np.float16, np.float32, np.float64])
+@pytest.mark.parametrize("target_dtype", [np.float16, np.float32, np.float64, np.int64, np.bool_])
+def test_promoted_dtypes_are_torchs(input_dtype, target_dtype):
+    torch = pytest.importorskip("torch")
+    x, t = np.array([[0.25, -1.0, 2.0]], input_dtype), np.array([[0, 1, 0]], target_dtype)
+    tx, tt = torch.from_numpy(x), torch.from_numpy(t)
+    assert F.mse_loss(Tensor(x), t).dtype == torch.nn.functional.mse_loss(tx, tt).numpy().dtype
+    # PyTorch's BCE takes odd dtypes (float64 logits with a float32 target give float32,
+    # integer targets raise); ours follows its general rule, torch.result_type.
+    expected = torch.result_type(tx, tt) if t.dtype.kind == "f" else tx.dtype
+    assert F.binary_cross_entropy_with_logits(Tensor(x), t).dtype == torch.empty(0, dtype=expected).numpy().dtype
+    if t.dtype.kind == "f":
+        theirs = torch.nn.functional.cross_entropy(tx, tt).numpy().dtype
+        assert F.cross_entropy(Tensor(x), t).dtype == theirs
 
 
 @pytest.mark.parametrize("reduction", ["mean", "sum", "none"])
@@ -139,9 +189,23 @@ def test_bce_with_logits_matches_the_formula(reduction):
     # -(y log σ(x) + (1-y) log(1-σ(x))) == log(1 + e^x) - x·y, which logaddexp evaluates exactly.
     per = np.logaddexp(0.0, x.data) - x.data * y
     expected = {"mean": per.mean(), "sum": per.sum(), "none": per}[reduction]
-    # log(1 + e^-|x|) is taken with log, not log1p (as PyTorch does): exact to ~1e-16 absolute.
     np.testing.assert_allclose(F.binary_cross_entropy_with_logits(x, y, reduction).data, expected,
-                               rtol=1e-9, atol=1e-15)
+                               rtol=1e-12, atol=0)
+
+
+@pytest.mark.parametrize("dtype, rtol", [(np.float64, 1e-14), (np.float32, 1e-6)])
+def test_bce_keeps_the_relative_precision_of_tiny_losses(dtype, rtol):
+    # A confident right answer: the loss is log1p(e^-|x|), 4.25e-18 at x = 40.
+    x = Tensor(np.array([40.0, -40.0, 20.0, 80.0, 1e-3], dtype), requires_grad=True)
+    y = np.array([1.0, 0.0, 1.0, 1.0, 1.0], dtype)
+    loss = F.binary_cross_entropy_with_logits(x, y, reduction="none")
+    expected = np.log1p(np.exp(-np.abs(x.data.astype(np.float64))))
+    np.testing.assert_allclose(loss.data, expected, rtol=rtol, atol=0)
+    assert loss.data[0] == pytest.approx(4.248354255291589e-18, rel=rtol)
+    loss.sum().backward()
+    wide = x.data.astype(np.float64)
+    sigmoid_minus_y = np.where(y == 1, -1 / (1 + np.exp(wide)), 1 / (1 + np.exp(-wide)))  # σ(x)-1 = -σ(-x)
+    np.testing.assert_allclose(x.grad, sigmoid_minus_y, rtol=rtol, atol=0)
 
 
 def test_bce_gradient_is_sigmoid_minus_target_even_at_zero():

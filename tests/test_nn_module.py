@@ -145,10 +145,24 @@ def test_load_state_dict_lists_every_difference_and_loads_nothing():
 
 def test_load_state_dict_refuses_non_finite_scalars_and_non_mappings():
     model = nn.scalar.Neuron(1, rng=0)
-    with pytest.raises(ValueError, match="'w.0': value nan is not finite"):
+    with pytest.raises(ValueError, match=r"'w.0': value nan at index \(\) is not finite"):
         model.load_state_dict({"w.0": np.array(np.nan), "b": np.array(0.0)})
     with pytest.raises(TypeError, match="expected a mapping"):
         model.load_state_dict([("w.0", 1.0)])
+
+
+def test_load_state_dict_is_all_or_nothing():
+    model = Pair()
+    before = {n: p.data.copy() for n, p in model.named_parameters()}
+    state = {n: np.ones_like(a) for n, a in model.state_dict().items()}
+    state["second.weight"][2, 1] = np.inf
+    model.scale.data.flags.writeable = False  # assigned last
+    with pytest.raises(ValueError) as info:
+        model.load_state_dict(state)
+    assert "'second.weight': value inf at index (2, 1) is not finite" in str(info.value)
+    assert "'scale': the model's array is read-only" in str(info.value)
+    for name, p in model.named_parameters():
+        np.testing.assert_array_equal(p.data, before[name])
 
 
 def test_repr_is_nested_like_pytorch():

@@ -1,6 +1,8 @@
 """Optimizers and schedules against ``torch.optim``, step by step, in float64."""
 from __future__ import annotations
 
+import inspect
+
 import numpy as np
 import pytest
 
@@ -117,3 +119,13 @@ def test_schedules_follow_torch(name, kwargs):
         opt.step()
         sched.step()
         assert sched.get_last_lr() == pytest.approx(tsched.get_last_lr(), rel=1e-12, abs=1e-15)
+
+
+@pytest.mark.parametrize("ours, theirs", sorted({(o, t) for o, t, _ in CONFIGS}))
+def test_defaults_are_torchs(ours, theirs):
+    mine = inspect.signature(getattr(nn.optim, ours)).parameters
+    reference = inspect.signature(getattr(torch.optim, theirs)).parameters
+    shared = [name for name in mine if name != "params" and name in reference]
+    assert "lr" in shared
+    for name in shared:
+        assert mine[name].default == reference[name].default, name

@@ -163,8 +163,9 @@ def test_graph_is_freed_by_reference_counting_alone():
 def test_grad_reads_zeros_before_backward_and_is_settable():
     t = Tensor(np.ones((2, 2), np.float32), requires_grad=True)
     assert t.grad.dtype == np.float32 and not t.grad.any()
-    t.grad += 1.0  # in-place edits of the lazily made zeros stick
-    assert t.grad.sum() == 4.0
+    with pytest.raises(ValueError, match="read-only"):
+        t.grad += 1.0  # the zeros are not stored, so an edit must fail, not vanish
+    assert not t.has_grad
     source = np.full((2, 2), 5.0)
     t.grad = source
     assert t.grad.dtype == np.float32 and t.grad is not source
@@ -274,7 +275,9 @@ def test_has_grad_tracks_whether_a_gradient_is_stored():
     assert w.has_grad
     w.zero_grad()
     assert not w.has_grad and w.grad.tolist() == [0.0, 0.0, 0.0]
-    assert w.has_grad  # reading grad stores the zeros, so in-place edits of it stick
+    assert not w.has_grad  # reading grad stores nothing (it would make optimizers step)
+    w.grad = np.zeros(3)
+    assert w.has_grad
     w.grad = None
     assert not w.has_grad
 

@@ -19,7 +19,8 @@ EDGE = re.compile(r"^\t(n\d+) -> (n\d+) \[(.*)\]$", re.M)
 ROW = re.compile(r"<TD ALIGN=\"LEFT\">(?:<FONT[^>]*><B>)?(\w+)(?:</B></FONT>)?</TD>"
                  r"<TD ALIGN=\"RIGHT\">(?:<FONT[^>]*><B>)?([^<]*)")
 CONTRIBUTION = re.compile(r"<B>(\S+) × (\S+) = (\S+)</B>")
-LOCAL = re.compile(r"∂[^=]*/∂[^=]* = (\S+?)(?:<BR/>|$)")
+# "∂v/∂w = x0 = 2.0": the local derivative's formula (when it is not just a number), then its value
+LOCAL = re.compile(r"∂[^=]*/∂[^=]* = (?:[^<]*? = )?(\S+?)(?:<BR/>|$)")
 
 
 def parse(source: str):

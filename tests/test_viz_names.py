@@ -59,3 +59,39 @@ def test_big_graphs_fall_back_to_the_topological_order():
     order = topo_sort(out)
     assert reading_order(order) == order
     assert len(set(node_names(order, "v").values())) == len(order)
+
+
+class _CountingLabel(str):
+    """A label that counts how often naming formats it: once per suffix tried."""
+    formats = 0
+
+    def __format__(self, spec: str) -> str:
+        type(self).formats += 1
+        return str.__format__(self, spec)
+
+
+def _suffix_attempts(terms: int) -> tuple[int, dict[int, str]]:
+    """Naming work for a sum of ``terms`` products ``x * 2``: every x and every 2 repeats."""
+    _CountingLabel.formats = 0
+    xs = [Value(1.0, label=_CountingLabel("x")) for _ in range(terms)]
+    order = topo_sort(Value.sum([x * 2.0 for x in xs]))
+    names = node_names(order, "v", value_nodes.const_name)
+    assert len(set(names.values())) == len(order) == 3 * terms + 1
+    return _CountingLabel.formats, names
+
+
+def test_naming_is_linear_in_the_number_of_repeated_labels_and_constants():
+    small, _ = _suffix_attempts(2_000)
+    big, names = _suffix_attempts(16_000)
+    # Linear work grows 8x; restarting every search at [2] grew it 64x.
+    assert big <= 8 * small * 1.25
+    assert sorted(v for v in names.values() if v.startswith("x"))[:3] == ["x", "x[10000]", "x[10001]"]
+
+
+def test_explain_names_64k_nodes_of_repeats():
+    xs = [Value(1.0, label="x") for _ in range(21_333)]
+    out = Value.sum([x * 2.0 for x in xs])
+    out.backward()
+    text = viz.explain(out)
+    assert len(text.splitlines()) == 3 * 21_333 + 1  # 64,000 nodes, one line each
+    assert "x[21333].grad = " in text and "2[21333].grad = " in text

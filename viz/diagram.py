@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import Callable, Sequence
 
+from autograd.recording import BACKWARD_SCOPE
 from viz import theme
 from viz.clusters import node_scopes, place_nodes
 from viz.labels import escape
@@ -35,10 +36,11 @@ def legend(engine, show_grad: bool, show_local: bool) -> str:
 
 
 def build(order: Sequence, engine, names: dict[int, str], opts: DrawOptions, *,
-          grad_of: Callable, upstream_of: Callable, current=None,
+          grad_of: Callable, upstream_of: Callable, share_of: Callable, current=None,
           caption: str | None = None) -> Diagram:
     """``grad_of(node)`` is the grad to show (None: not reached yet); ``upstream_of(child)``
-    is the grad its edges multiply by (None: nothing sent along them yet)."""
+    is the grad its edges multiply by and ``share_of(child, index)`` what the edge to
+    ``child.parents[index]`` sent (None: nothing sent along them yet)."""
     root = order[-1]
     ids = {id(node): f"n{i}" for i, node in enumerate(order)}
     # ordering=in keeps each node's inputs in argument order (w0 above x0), so the
@@ -68,7 +70,7 @@ def build(order: Sequence, engine, names: dict[int, str], opts: DrawOptions, *,
         upstream = upstream_of(child)
         just_sent = child is current
         for index, parent in enumerate(child.parents):
-            lines = engine.edge_lines(child, index, names, upstream,
+            lines = engine.edge_lines(child, index, names, upstream, share_of(child, index),
                                       opts.precision, opts.show_local, opts.show_grad)
             attrs = {}
             if lines:
@@ -87,10 +89,13 @@ def _node_label(node, names, engine, opts, grad, is_root: bool, is_current: bool
     title = f"<B>{name}</B>"
     if node.parents:
         title += f" = {escape(formula(node, names))}"
+    derivative = (node.scope or "").startswith(BACKWARD_SCOPE)
     tag = "root" if is_root else kind if kind != "op" else ""
+    if derivative:  # made by autograd.grad(..., create_graph=True): part of a derivative
+        tag = f"{tag} {node.scope}".strip()
     if tag:
         title += f' <FONT POINT-SIZE="9">{tag}</FONT>'
-    fill = theme.HEADER_FILL["root" if is_root else kind]
+    fill = theme.HEADER_FILL["root" if is_root else "backward" if derivative else kind]
     border, width = (theme.ROOT_BORDER, "2") if is_root else (theme.BORDER, "1")
     if is_current:
         fill, border, width = theme.CURRENT_FILL, theme.CURRENT_BORDER, "3"

@@ -7,6 +7,7 @@ from viz.engines import Node, engine_for
 from viz.names import node_names
 from viz.options import DEFAULT_MAX_NODES, DrawOptions
 from viz.render import Diagram
+from viz.replay import is_last_root, replay
 
 
 def draw(root: Node, *, rankdir: str = "LR", precision: int = 4, show_grad: bool = True,
@@ -17,6 +18,9 @@ def draw(root: Node, *, rankdir: str = "LR", precision: int = 4, show_grad: bool
     Nodes show data and grad; each edge parent → child shows ∂child/∂parent and the
     contribution local × child.grad that backward() added into parent.grad, so a
     node's outgoing contributions sum to its grad (after one ``root.backward()``).
+    Gradients are shown only when ``root`` is the root of the latest ``backward()``;
+    otherwise they read '?' and the caption says why, so a picture never mixes
+    gradients of another root (or an earlier pass) with this graph's edges.
     Call ``.render(...)``, or just display it in Jupyter; ``.source`` is the DOT text.
 
     Options: ``rankdir`` ('LR', 'TB', ...), ``precision`` (significant digits),
@@ -29,5 +33,14 @@ def draw(root: Node, *, rankdir: str = "LR", precision: int = 4, show_grad: bool
     if len(order) > opts.max_nodes:
         return summary.build(order, engine, opts)
     names = node_names(order, engine.PREFIX, engine.const_name)
-    # The engine's own numbers: each edge multiplies by its child's stored grad.
-    return diagram.build(order, engine, names, opts, grad_of=engine.grad, upstream_of=engine.grad)
+    if opts.show_grad and not is_last_root(root):
+        name = names[id(root)]
+        caption = (f"grad: not computed for this graph ({name} is not the root of the latest "
+                   f"backward()); call {name}.backward() to fill it in")
+        return diagram.build(order, engine, names, opts, grad_of=lambda n: None,
+                             upstream_of=lambda n: None, share_of=lambda c, i: None,
+                             caption=caption)
+    # The engine's own numbers on the nodes; on the edges, what the chain-rule loop sends.
+    _, shares = replay(root) if opts.show_grad else ({}, {})
+    return diagram.build(order, engine, names, opts, grad_of=engine.grad, upstream_of=engine.grad,
+                         share_of=lambda child, index: shares.get((child, index)))

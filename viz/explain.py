@@ -2,15 +2,17 @@
 
     a.grad = ∂c/∂a·c.grad + ∂r/∂a·r.grad = (-3.0)(1.0) + (1.0)(1.0) = -2.0
 
-The terms come in the order ``backward()`` adds them (children last-first in
-topological order, then argument order), so for a Value the printed sum is computed
-exactly as the engine computed ``.grad``. Numbers print with ``repr``: every digit.
+The terms are the shares the engine's own chain-rule loop sends (``viz.replay``), in
+the order it adds them (children last-first in topological order, then argument
+order), so for a Value the printed sum is computed exactly as ``.grad`` was. Numbers
+print with ``repr``: every digit.
 """
 from __future__ import annotations
 
 from autograd.graph import topo_sort
 from viz.engines import Node, engine_for
 from viz.names import node_names
+from viz.replay import replay
 
 
 class Explanation(str):
@@ -38,9 +40,13 @@ def explain(node: Node, root: Node | None = None) -> Explanation:
                          "pass the root you called backward() on")
     names = node_names(order, engine.PREFIX, engine.const_name)
     uses = _uses(order)
+    try:
+        grads, shares = replay(root)
+    except ValueError:  # a root with no gradient to start from: explain_seed says so
+        grads, shares = {}, {}
     if node is not root:
-        return Explanation(_line(node, root, uses, names, engine))
-    lines = [_line(n, root, uses, names, engine) for n in reversed(order)]
+        return Explanation(_line(node, root, uses, names, engine, grads, shares))
+    lines = [_line(n, root, uses, names, engine, grads, shares) for n in reversed(order)]
     if not root.parents:
         lines.append(f"{names[id(root)]} is a single node. To explain its gradient inside a "
                      "larger graph, pass that graph's root: explain(node, root=loss).")
@@ -56,8 +62,8 @@ def _uses(order) -> dict[int, list[tuple]]:
     return uses
 
 
-def _line(node, root, uses, names, engine) -> str:
+def _line(node, root, uses, names, engine, grads, shares) -> str:
     name = names[id(node)]
     if node is root:
         return engine.explain_seed(node, name)
-    return engine.explain_sum(node, name, uses[id(node)], names)
+    return engine.explain_sum(node, name, uses[id(node)], names, grads, shares)

@@ -49,15 +49,19 @@ def node_names(order: Sequence, prefix: str,
     used = {node.label for node in order if node.label}
     names: dict[int, str] = {}
     taken: set[str] = set()
+    # The next suffix to try for each repeated name. Remembering it keeps naming
+    # linear: restarting at [2] for every repeat made n copies of a label cost n².
+    next_suffix: dict[str, int] = {}
     counter = 0
     for node in reading_order(order):
         given = node.label or const_name(node)
         if given and given not in taken:
             name = given
         elif given:
-            k = 2
+            k = next_suffix.get(given, 2)
             while f"{given}[{k}]" in used or f"{given}[{k}]" in taken:
                 k += 1
+            next_suffix[given] = k + 1
             name = f"{given}[{k}]"
         else:
             counter += 1

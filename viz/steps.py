@@ -1,8 +1,8 @@
 """``viz.backward_steps``: one diagram per step of ``backward()``.
 
-The steps are recomputed by replaying the chain rule on copies of the numbers
-(a dict of gradients keyed by node), in the engine's own order, so the user's graph
-is never touched: its ``.grad`` values stay exactly as they were.
+Each frame is one step of the engine's own chain-rule loop (``viz.replay`` watches
+it), so the user's graph is never touched: its ``.grad`` values stay exactly as
+they were.
 """
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from viz.engines import Node, engine_for
 from viz.names import node_names
 from viz.options import DrawOptions
 from viz.render import Diagram
+from viz.replay import replay
 
 
 class BackwardSteps(list[Diagram]):
@@ -43,25 +44,19 @@ def backward_steps(root: Node, *, rankdir: str = "LR", precision: int = 4, show_
                          f"max_nodes={opts.max_nodes}, which would make {len(order)} diagrams; "
                          f"step through a smaller expression or pass max_nodes={len(order)}")
     names = node_names(order, engine.PREFIX, engine.const_name)
-    grads: dict[int, object] = {id(node): None for node in order}
-    grads[id(root)] = engine.seed(root)
-    processed: set[int] = set()
+    steps: list[tuple] = []  # (node, the gradients right after it sent its shares)
+    _, shares = replay(root, on_step=lambda node, grads: steps.append((node, dict(grads))))
+    processed: set = set()
     uses = Counter(id(parent) for child in order for parent in child.parents)
     frames = BackwardSteps()
-    total = len(order)
-    for step, node in enumerate(reversed(order), start=1):
-        upstream = grads[id(node)]
-        if upstream is not None:
-            for parent, sent in zip(node.parents, engine.contributions(node, upstream)):
-                if sent is not None:
-                    previous = grads[id(parent)]
-                    grads[id(parent)] = sent if previous is None else engine.accumulate(previous, sent)
-        processed.add(id(node))
+    for step, (node, grads) in enumerate(steps, start=1):
+        processed.add(node)
         frames.append(diagram.build(
             order, engine, names, opts,
-            grad_of=lambda n: grads[id(n)],
-            upstream_of=lambda n: grads[id(n)] if id(n) in processed else None,
-            current=node, caption=_caption(step, total, node, root, names, uses)))
+            grad_of=grads.get,
+            upstream_of=lambda n: grads.get(n) if n in processed else None,
+            share_of=lambda child, index: shares.get((child, index)) if child in processed else None,
+            current=node, caption=_caption(step, len(steps), node, root, names, uses)))
     return frames
 
 

@@ -5,10 +5,10 @@ values when there are at most ``SMALL`` of them, otherwise mean and L2 norm. An 
 names the local rule that turns the child's gradient ``g`` into the parent's share,
 from the table below, and (once sent) summarises that share.
 
-Rules, per op and operand (``{0}``, ``{1}``: the parents; ``{out}``: the child;
-``{g}``: the child's grad; ⊙ is the elementwise product; shares are summed back over
-broadcast axes, as backward does). An op not in the table falls back to
-"VJP of <op>", so new engine ops still draw.
+The rule texts come from the op table (``TensorOp.text``, beside each rule), with
+``{0}``, ``{1}`` (the parents), ``{out}`` (the child) and ``{g}`` (the child's grad);
+⊙ is the elementwise product; shares are summed back over broadcast axes, as
+backward does. An op without a text falls back to "VJP of <op>".
 """
 from __future__ import annotations
 
@@ -16,7 +16,6 @@ import math
 
 import numpy as np
 
-from autograd.tensor_shapes import sum_to
 from viz.labels import escape, fmt
 
 PREFIX = "t"  # unlabelled tensors are named t1, t2, ...
@@ -24,56 +23,19 @@ SMALL = 6     # at most this many elements are shown in full
 EDGE_LEGEND = ("the rule mapping child.grad to the parent's share (⊙ elementwise)",
                "the share it adds into parent.grad")
 
-RULES: dict[str, tuple[str, ...]] = {
-    "+": ("{g}", "{g}"),
-    "-": ("{g}", "−{g}"),
-    "*": ("{g} ⊙ {1}", "{g} ⊙ {0}"),
-    "/": ("{g} / {1}", "−{g} ⊙ {out} / {1}"),
-    "**": ("{g} ⊙ {1}·{0}^({1}−1)", "{g} ⊙ {out}·log {0}"),
-    "matmul": ("{g} · {1}ᵀ", "{0}ᵀ · {g}"),
-    "neg": ("−{g}",),
-    "exp": ("{g} ⊙ {out}",),
-    "log": ("{g} / {0}",),
-    "sqrt": ("{g} / (2·{out})",),
-    "tanh": ("{g} ⊙ (1 − {out}²)",),
-    "sigmoid": ("{g} ⊙ {out}(1 − {out})",),
-    "relu": ("{g} ⊙ [{0} > 0]",),
-    "abs": ("{g} ⊙ sign({0})",),
-    "clip": ("{g} ⊙ [{0} inside the bounds]",),
-    "astype": ("{g} cast to {0}'s dtype",),
-    "sum": ("{g} broadcast to {0}'s shape",),
-    "mean": ("{g} broadcast to {0}'s shape / n",),
-    "max": ("{g} at the maxima of {0} (ties share)",),
-    "reshape": ("{g} reshaped to {0}'s shape",),
-    "transpose": ("{g} transposed back",),
-    "getitem": ("{g} scattered into zeros like {0}",),
-    "softmax": ("{out} ⊙ ({g} − Σ {g}⊙{out})",),
-    "log_softmax": ("{g} − softmax({0})·Σ{g}",),
-    "cross_entropy": ("(softmax({0}) − onehot) / N · {g}", "none (labels)"),
-    "conv2d": ("transposed conv of {g} by {1}", "{0} correlated with {g}, summed over the batch"),
-    "conv2d_input_grad": ("conv2d of {g} by {1}", "{g} correlated with {0}"),
-    "conv2d_weight_grad": ("transposed conv of {1} by {g}", "conv2d of {0} by {g}"),
-    "max_pool2d": ("{g} routed to each window's maximum in {0} (ties share)",),
-    "avg_pool2d": ("{g} / (kH·kW) spread over each window",),
-}
-
-
 BROADCASTING = {"+", "-", "*", "/", "**"}
 
 
 def rule(child, index: int, names: dict[int, str]) -> str:
     """The local rule on the edge from ``child.parents[index]`` to ``child``, as text."""
     op = child.op
-    if op.startswith("**") and op != "**":  # a constant exponent, e.g. '**2'
-        p = op[2:]
-        templates: tuple[str, ...] = (f"{{g}} ⊙ {p}·{{0}}^({p}−1)",)
-    else:
-        templates = RULES.get(op, ())
+    templates = child.fn.text if child.fn is not None else ()
     if index >= len(templates):
         return f"VJP of {op}"
     parents = [names[id(p)] for p in child.parents]
     child_name = names[id(child)]
-    text = templates[index].format(*parents, out=child_name, g=f"{child_name}.grad")
+    text = templates[index].format(*parents, out=child_name, g=f"{child_name}.grad",
+                                   params=child.params)
     if op in BROADCASTING:
         shape = child.parents[index].data.shape
         if shape != child.data.shape:
@@ -133,14 +95,8 @@ def _nested(values: np.ndarray, precision: int) -> str:
 
 
 def grad(node):
-    """The node's gradient, or None for tensors that do not require grad (no array is made)."""
-    return _peek(node) if node.requires_grad else None
-
-
-def _peek(node) -> np.ndarray:
-    """``node.grad`` without its side effect: reading ``grad`` stores a zeros array, which
-    sets ``has_grad`` and would make an optimizer step a parameter that was zero_grad()-ed."""
-    return node.grad if node.has_grad else np.zeros_like(node.data)
+    """The node's gradient, or None for tensors that do not require grad."""
+    return node.grad if node.requires_grad else None
 
 
 def node_rows(node, grad_value, precision: int, show_grad: bool) -> list[tuple[str, str]]:
@@ -153,73 +109,44 @@ def node_rows(node, grad_value, precision: int, show_grad: bool) -> list[tuple[s
     return rows
 
 
-def edge_lines(child, index: int, names: dict[int, str], child_grad, precision: int,
+def edge_lines(child, index: int, names: dict[int, str], child_grad, share, precision: int,
                show_local: bool, show_grad: bool) -> list[tuple[str, bool]]:
     lines = []
     vjp = child.local_grads[index]
     if show_local:
         text = rule(child, index, names) if vjp is not None else "no gradient (constant)"
         lines.append((escape(text), False))
-    if show_grad and child_grad is not None and vjp is not None:
-        share = _share(child, index, child_grad)
+    if show_grad and share is not None:
         lines.append((f"sends {summary(share, precision)}", True))
     return lines
 
 
-def contributions(node, g: np.ndarray) -> list:
-    """Each parent's share of ``g``, summed to its shape and cast to its dtype, as backward does."""
-    return [_share(node, index, g) for index in range(len(node.parents))]
-
-
-def _share(node, index: int, g: np.ndarray) -> np.ndarray | None:
-    """One parent's share: an edge label needs only its own VJP, not every parent's."""
-    vjp = node.local_grads[index]
-    if vjp is None:
-        return None
-    parent = node.parents[index]
-    if not g.any():
-        # Before backward() every upstream gradient is zero, and a VJP is linear in it;
-        # running the rule anyway could raise (sqrt's slope at 0 is infinite).
-        return np.zeros_like(parent.data)
-    return sum_to(np.asarray(vjp(g)), parent.data.shape).astype(parent.data.dtype, copy=False)
-
-
-def seed(root) -> np.ndarray:
-    if root.data.size != 1:
-        raise ValueError(f"backward needs a one-element root to start from, this one has "
-                         f"shape {root.data.shape}; reduce it first, e.g. .sum() or .mean()")
-    return np.ones_like(root.data)
-
-
-def accumulate(total: np.ndarray, share: np.ndarray) -> np.ndarray:
-    return total + share
-
-
 def explain_seed(root, name: str) -> str:
-    if not root.requires_grad or not np.any(_peek(root)):
+    if not root.requires_grad or not np.any(root.grad):
         return (f"{name}.grad is zero: call {name}.backward() before explaining its graph "
                 f"(a root needs requires_grad, i.e. an input created with requires_grad=True)")
     return (f"{name}.grad = {summary(root.grad, 6)}   (the seed of backward(); "
             f"shape {shape_text(root.data)})")
 
 
-def explain_sum(node, name: str, uses: list[tuple], names: dict[int, str]) -> str:
+def explain_sum(node, name: str, uses: list[tuple], names: dict[int, str], grads: dict,
+                shares: dict) -> str:
     """Shape-level chain rule: one rule per use, each share summarised, then the total."""
     head = f"{name}.grad ({shape_text(node.data)})"
     if not node.requires_grad:
         return f"{head}: none, {name} does not require grad (a constant or data)"
-    terms, shares, total = [], [], None
+    terms, sums, total = [], [], None
     for child, index in uses:
-        if child.local_grads[index] is None:
+        share = shares.get((child, index))
+        if share is None:
             continue
-        share = _share(child, index, _peek(child))
         terms.append(rule(child, index, names))
-        shares.append(summary(share, 6))
+        sums.append(summary(share, 6))
         total = share if total is None else total + share
-    text = f"{head} = {' + '.join(f'[{t}]' for t in terms)} = {' + '.join(shares)}"
-    if len(shares) > 1:
+    text = f"{head} = {' + '.join(f'[{t}]' for t in terms)} = {' + '.join(sums)}"
+    if len(sums) > 1:
         text += f" = {summary(total, 6)}"
-    if total is None or not np.array_equal(total, _peek(node)):
-        text += (f"   (note: {name}.grad holds {summary(_peek(node), 6)}: a leaf keeps summing "
+    if total is None or not np.array_equal(total, node.grad):
+        text += (f"   (note: {name}.grad holds {summary(node.grad, 6)}: a leaf keeps summing "
                  "over backward() calls until zero_grad(), or backward() last ran from another root)")
     return text

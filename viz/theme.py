@@ -1,8 +1,8 @@
 """Colours and fonts of the diagrams, in one place so every picture matches.
 
 Node kinds are told apart by the fill of their title row: inputs (labelled leaves),
-parameters (``is_parameter``), constants (unlabelled leaves), operations, and the
-root. The step-through adds a highlight for the node being processed and for the
+parameters (``is_parameter``), constants (unlabelled leaves), operations, the
+root, and the nodes of a derivative's graph (made by a create_graph backward pass). The step-through adds a highlight for the node being processed and for the
 edges whose contributions it just sent.
 """
 from __future__ import annotations
@@ -15,6 +15,7 @@ HEADER_FILL = {
     "const": "#e9ecef",   # a plain number in the expression
     "op": "#f1f3f5",      # the result of an operation
     "root": "#b2f2bb",    # the node backward() starts from
+    "backward": "#e5dbff",  # made by the backward pass (autograd.grad, create_graph=True)
 }
 
 BORDER = "#495057"

@@ -21,11 +21,6 @@ def kind(node) -> str:
     return "op"
 
 
-def contributions(node, grad: float) -> list[float]:
-    """What processing ``node`` sends to each parent: local × upstream, as backward does."""
-    return [local * grad for local in node.local_grads]
-
-
 def grad(node) -> float:
     return node.grad
 
@@ -38,20 +33,34 @@ def node_rows(node, grad: float | None, precision: int, show_grad: bool) -> list
     return rows
 
 
+def local_text(child, index: int, names: dict[int, str]) -> str | None:
+    """∂child/∂parent as the op table's formula, in the nodes' names (``b`` for ``a*b``)."""
+    fn = child.fn
+    if fn is None:
+        return None
+    text = fn.text[min(index, len(fn.text) - 1)]  # an n-ary sum has one text for all
+    return text.format(*(names[id(p)] for p in child.parents), out=names[id(child)],
+                       p=fmt(child.params[0], 4) if child.params else "")
+
+
 def edge_lines(child, index: int, names: dict[int, str], child_grad: float | None,
-               precision: int, show_local: bool, show_grad: bool) -> list[tuple[str, bool]]:
+               share: float | None, precision: int, show_local: bool,
+               show_grad: bool) -> list[tuple[str, bool]]:
     """Lines of the label on the edge from ``child.parents[index]`` to ``child``.
 
-    Each line is (escaped HTML text, is_contribution). ``child_grad`` None means the
+    Each line is (escaped HTML text, is_contribution). ``share`` None means the
     contribution has not been sent yet (step-through), so only the local part shows.
     """
     local = child.local_grads[index]
     child_name, parent_name = names[id(child)], names[id(child.parents[index])]
     lines = []
     if show_local:
-        lines.append((f"∂{escape(child_name)}/∂{escape(parent_name)} = {fmt(local, precision)}", False))
-    if show_grad and child_grad is not None:
-        sent = fmt(local * child_grad, precision)
+        formula = local_text(child, index, names)
+        number = fmt(local, precision)
+        shown = f"{formula} = {number}" if formula and formula != number else number
+        lines.append((f"∂{escape(child_name)}/∂{escape(parent_name)} = {escape(shown)}", False))
+    if show_grad and share is not None and child_grad is not None:
+        sent = fmt(share, precision)
         lines.append((f"{fmt(local, precision)} × {fmt(child_grad, precision)} = {sent}", True))
     return lines
 
@@ -70,27 +79,18 @@ def explain_seed(root, name: str) -> str:
     return f"{name}.grad = {1.0!r}   (the seed: ∂{name}/∂{name} = 1)"
 
 
-def explain_sum(node, name: str, uses: list[tuple], names: dict[int, str]) -> str:
+def explain_sum(node, name: str, uses: list[tuple], names: dict[int, str], grads: dict,
+                shares: dict) -> str:
     """``a.grad = ∂c/∂a·c.grad + ... = (l)(g) + ... = total``, summed as backward sums."""
     symbols, numbers = [], []
     total = 0.0
     for child, index in uses:
         child_name = names[id(child)]
-        local = child.local_grads[index]
         symbols.append(f"∂{child_name}/∂{name}·{child_name}.grad")
-        numbers.append(f"({local!r})({child.grad!r})")
-        total += local * child.grad
+        numbers.append(f"({child.local_grads[index]!r})({grads.get(child, 0.0)!r})")
+        total += shares.get((child, index), 0.0)
     text = f"{name}.grad = {' + '.join(symbols)} = {' + '.join(numbers)} = {total!r}"
     if total != node.grad:
         text += (f"   (note: {name}.grad holds {node.grad!r}: a leaf keeps summing over "
                  "backward() calls until zero_grad(), or backward() last ran from another root)")
     return text
-
-
-def seed(root) -> float:
-    """The gradient backward() starts from: ∂root/∂root = 1."""
-    return 1.0
-
-
-def accumulate(total: float, sent: float) -> float:
-    return total + sent

@@ -31,17 +31,25 @@ def as_images(x: np.ndarray) -> np.ndarray:
     return x.reshape(len(x), 1, side, side)
 
 
-def _layer_weights(arrays: dict[str, np.ndarray]) -> list[np.ndarray]:
-    """The ``layers.i.weight`` arrays in layer order (BatchNorm's 1-D weights left out)."""
-    found = sorted((int(k.split(".")[1]), v) for k, v in arrays.items()
-                   if k.startswith("layers.") and k.endswith(".weight") and k.count(".") == 2
-                   and k.split(".")[1].isdigit() and v.ndim > 1)
-    return [v for _, v in found]
+def _layer_weights(arrays: dict[str, np.ndarray], path: Path,
+                   kind: str) -> list[np.ndarray]:
+    """The ``layers.<i>.weight`` arrays in layer order (BatchNorm's 1-D weights left out)."""
+    found = []
+    for key, array in arrays.items():
+        if key.startswith("layers.") and key.endswith(".weight"):
+            index = key[len("layers."):-len(".weight")]
+            if not index.isdecimal():
+                raise ValueError(f"{path}: entry {key!r} is not a layer weight of {kind} "
+                                 f"(expected layers.<number>.weight); this checkpoint was not "
+                                 f"written by tracegrad mnist --save")
+            if array.ndim > 1:
+                found.append((int(index), array))
+    return [array for _, array in sorted(found, key=lambda item: item[0])]
 
 
 def mlp_sizes(path: Path) -> list[int]:
     """Layer sizes [784, ..., 10] of an MLP checkpoint, from its weight shapes."""
-    shapes = [w.shape for w in _layer_weights(read(path))]
+    shapes = [w.shape for w in _layer_weights(read(path), path, "an MLP")]
     if not shapes or any(len(s) != 2 for s in shapes) or \
             any(a[1] != b[0] for a, b in zip(shapes, shapes[1:])):
         raise ValueError(f"{path} is not an MLP checkpoint written by tracegrad mnist --save "
@@ -52,7 +60,7 @@ def mlp_sizes(path: Path) -> list[int]:
 def cnn_sizes(path: Path) -> tuple[list[int], list[int], bool]:
     """Conv channels, hidden sizes and whether BatchNorm is used, of a CNN checkpoint."""
     arrays = read(path)
-    weights = _layer_weights(arrays)
+    weights = _layer_weights(arrays, path, "a CNN")
     convs = [w.shape for w in weights if w.ndim == 4]
     dense = [w.shape for w in weights if w.ndim == 2]
     if not convs or not dense or len(convs) + len(dense) != len(weights) or \

@@ -139,6 +139,7 @@ class Optimizer:
                         state.update(self._init_state(group, data), step=0)
                     state["step"] += 1
                     self._update(group, data, grad, state)
+                    slot.commit(data)
 
     def _step_packed(self, group: dict[str, Any], slot: ValueSlot, data: np.ndarray,
                      grad: np.ndarray) -> None:

@@ -18,9 +18,14 @@ from nn.optim.optimizer import Optimizer, check_hyper
 
 
 class SGD(Optimizer):
-    """``SGD(params, lr=0.01, momentum=0.0, dampening=0.0, weight_decay=0.0, nesterov=False)``."""
+    """``SGD(params, lr=1e-3, momentum=0.0, dampening=0.0, weight_decay=0.0, nesterov=False)``.
 
-    def __init__(self, params: Iterable[Any], lr: float = 0.01, momentum: float = 0.0,
+    The defaults are ``torch.optim.SGD``'s in PyTorch 2.13, including ``lr=1e-3``: a
+    cautious rate for plain SGD, so pass your own (the command line's ``sgd`` uses 0.1
+    on MNIST).
+    """
+
+    def __init__(self, params: Iterable[Any], lr: float = 1e-3, momentum: float = 0.0,
                  dampening: float = 0.0, weight_decay: float = 0.0, nesterov: bool = False) -> None:
         super().__init__(params, dict(lr=lr, momentum=momentum, dampening=dampening,
                                       weight_decay=weight_decay, nesterov=nesterov))

@@ -27,7 +27,9 @@ class TensorSlot:
         return self.param.data, self.param.grad
 
     def commit(self, data: np.ndarray) -> None:
-        """Nothing to do: ``data`` is the parameter's own array."""
+        """``data`` is the parameter's own array, already updated: assigning it back bumps
+        the tensor's version, so a backward() through a graph made before this step refuses."""
+        self.param.data = data
 
     @property
     def params(self) -> list:
