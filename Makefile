@@ -58,6 +58,7 @@ mnist: $(RUNTIME)
 bench: $(BENCH) $(DEV)
 	$(PY) benchmarks/scalar_vs_micrograd.py
 	OPENBLAS_NUM_THREADS=1 $(PY) benchmarks/mnist_epoch.py
+	OPENBLAS_NUM_THREADS=1 $(PY) benchmarks/cnn_epoch.py
 
 # Re-run the tutorials in place so their committed outputs match the code.
 notebooks: $(DEV) dot

@@ -37,7 +37,7 @@ from nn.optim_presets import DEFAULT_LR, NAMES, make_optimizer
 from nn.train import evaluate, fit, format_epoch
 
 DEFAULTS = dict(optimizer="adam", batch_size=128, schedule="cosine", seed=0)
-DEFAULT_EPOCHS = {"mlp": 8, "cnn": 4}
+DEFAULT_EPOCHS = {"mlp": 8, "cnn": 6}
 DEFAULT_SHIFT = 2  # pixels, for the CNN: see nn/augment.py
 PLOT_SUFFIXES = (".png", ".svg", ".pdf")
 GRAPH_SUFFIXES = (".svg", ".png", ".pdf", ".dot")
