@@ -162,6 +162,12 @@ def test_cnn_trains_saves_loads_and_plots(capsys, tmp_path):
                                "--quiet")
     assert code == 0, err
     assert f"test acc {final:.4f}" in evaluated and "CNN(conv 1→4, fc 16→10)" in evaluated
+    # Drawing runs a training-mode batch, which must leave BatchNorm's statistics alone.
+    code, drawn, err = run(capsys, "--model", "cnn", "--load", str(path), "--epochs", "0",
+                           "--graph", str(tmp_path / "g.dot"), "--quiet")
+    assert code == 0, err
+    scores = re.compile(r"^test loss \d+\.\d{4}  test acc [01]\.\d{4}", re.M)
+    assert scores.search(drawn).group(0) == scores.search(evaluated).group(0)
 
 
 def test_cnn_defaults_and_graph(capsys, tmp_path):

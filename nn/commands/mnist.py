@@ -203,12 +203,17 @@ def draw_graph(model: Module, x: np.ndarray, y: np.ndarray, path: Path, batch: i
     """Draw the graph (modules collapsed) of the loss on one batch, with that batch's gradients."""
     from viz import draw  # the only nn -> viz import: the command line draws
 
+    # A training-mode forward pass updates BatchNorm's running statistics: drawing must
+    # not change the model, so they are put back afterwards.
+    buffers = [(buffer, buffer.copy()) for _, buffer in model.named_buffers()]
     loss = cross_entropy(model(Tensor(x[:batch])), y[:batch])
     # Without a backward pass every edge would show a zero gradient, which reads as
     # a bug; one pass shows real numbers. The grads are cleared again afterwards.
     loss.backward()
     diagram = draw(loss, collapse_modules=True)
     model.zero_grad()
+    for buffer, saved in buffers:
+        buffer[...] = saved
     fmt = path.suffix.lower().lstrip(".")
     data = diagram.source.encode() if fmt == "dot" else diagram.pipe(format=fmt)
     fd, tmp = tempfile.mkstemp(dir=path.parent if str(path.parent) else ".", suffix=".tmp")
