@@ -116,8 +116,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         epilog="example: tracegrad mnist --epochs 3 --plot curves.png --save model.npz")
     add_common_options(parser)
     parser.add_argument("--model", choices=MODELS, default="mlp",
-                        help="mlp (default) or cnn: conv blocks (conv 3x3, batch norm, ReLU, "
-                             "2x2 max pool), then fully connected layers")
+                        help="mlp (default) or cnn: conv blocks (conv 3x3, 2x2 max pool, batch norm, "
+                             "ReLU), then fully connected layers")
     parser.add_argument("--shift", type=non_negative_int, metavar="N",
                         help="CNN only: train on images moved by up to N pixels, a new random "
                              f"shift each epoch (default {DEFAULT_SHIFT}; 0 turns it off)")
