@@ -129,13 +129,17 @@ def test_the_gradient_ops_are_the_gradients_of_conv2d():
     np.testing.assert_allclose(conv2d_weight_grad(x, g, (3, 2), (2, 1), (1, 0)).data, w.grad)
 
 
+def _distinct(shape):
+    """Distinct values a grid step apart: every maximum stays further than eps from a tie."""
+    values = np.random.default_rng(5).permutation(int(np.prod(shape))) / 10.0
+    return Tensor(values.reshape(shape), requires_grad=True)
+
+
 @settings(max_examples=15)
 @given(case=conv_cases(pool=True))
 def test_pools_pass_gradcheck(case):
     x_shape, (_, _, *kernel), stride, padding = case
-    # Distinct values a grid step apart keep every maximum further than eps from a tie.
-    values = np.random.default_rng(5).permutation(int(np.prod(x_shape))) / 10.0
-    x = Tensor(values.reshape(x_shape), requires_grad=True)
+    x = _distinct(x_shape)
     for pool in (max_pool2d, avg_pool2d):
         shape = pool(x, kernel, stride, padding).shape
         gradcheck(_weighted(lambda x: pool(x, kernel, stride, padding), shape), [x])
@@ -268,8 +272,7 @@ def test_second_derivatives_pass_gradgradcheck(case):
 @given(case=conv_cases(pool=True))
 def test_pools_second_derivatives_pass_gradgradcheck(case):
     x_shape, (_, _, *kernel), stride, padding = case
-    values = np.random.default_rng(5).permutation(int(np.prod(x_shape))) / 10.0
-    x = Tensor(values.reshape(x_shape), requires_grad=True)
+    x = _distinct(x_shape)
     for pool in (max_pool2d, avg_pool2d):
         gradgradcheck(lambda x: (pool(x, kernel, stride, padding) ** 2).sum(), [x])
 
