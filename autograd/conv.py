@@ -104,7 +104,7 @@ def conv2d_input_grad(g: Tensor, weight: Tensor, input_shape: tuple, stride: Siz
     """
     op = "conv2d_input_grad"
     g, weight = as_tensor(g, "grad", op), as_tensor(weight, "weight", op)
-    stride, padding = _grad_args(g, weight.shape, tuple(input_shape), stride, padding, op)
+    stride, padding = _grad_args(g, weight, weight.shape, tuple(input_shape), stride, padding, op)
     return ops.input_grad_of(g, weight, tuple(input_shape), stride, padding)
 
 
@@ -115,18 +115,25 @@ def conv2d_weight_grad(x: Tensor, g: Tensor, kernel_size: Size, stride: Size = 1
     x, g = as_tensor(x, "input", op), as_tensor(g, "grad", op)
     kernel = as_pair(kernel_size, "kernel_size", 1, op, f"input {x.shape}, grad {g.shape}")
     weight_shape = (g.shape[1] if g.ndim == 4 else -1, x.shape[1] if x.ndim == 4 else -1, *kernel)
-    stride, padding = _grad_args(g, weight_shape, x.shape, stride, padding, op)
+    stride, padding = _grad_args(g, x, weight_shape, x.shape, stride, padding, op)
     return ops.weight_grad_of(x, g, kernel, stride, padding)
 
 
-def _grad_args(g: Tensor, weight_shape: tuple, input_shape: tuple, stride: Any, padding: Any,
-               op: str) -> tuple[Pair, Pair]:
-    """Check that ``g`` is what ``conv2d`` of ``input_shape`` by ``weight_shape`` gives."""
+def _grad_args(g: Tensor, other: Tensor, weight_shape: tuple, input_shape: tuple, stride: Any,
+               padding: Any, op: str) -> tuple[Pair, Pair]:
+    """Check that ``g`` is what ``conv2d`` of ``input_shape`` by ``weight_shape`` gives;
+    ``other`` is the second operand (the weight or the input), whose dtype must be g's."""
     context = (f"grad {g.shape}, weight {weight_shape}, input {input_shape}, "
                f"stride {stride!r}, padding {padding!r}")
     if len(input_shape) != 4 or len(weight_shape) != 4 or min(weight_shape) < 1:
         raise ValueError(f"{op}: input and weight must be 4-D ({context})")
+    if input_shape[1] != weight_shape[1]:
+        raise ValueError(f"{op}: the input has {input_shape[1]} channels but the weight expects "
+                         f"{weight_shape[1]} ({context})")
     _check_4d(g, "grad", op, context)
+    if other.dtype != g.dtype:
+        raise TypeError(f"{op}: grad dtype {g.dtype} does not match {other.dtype} ({context}); "
+                        "convert one with .astype()")
     stride = as_pair(stride, "stride", 1, op, context)
     padding = as_pair(padding, "padding", 0, op, context)
     _check_fits(input_shape, weight_shape[2:], padding, op, context)

@@ -253,6 +253,14 @@ def test_other_bad_arguments():
                                                                     (2, 3, 5, 5)),
                               "conv2d_input_grad", (2, 4, 2, 2), (4, 3, 3, 3), (2, 3, 5, 5))
     assert re.search(r"grad must have shape \(2, 4, 3, 3\)", message)
+    g = Tensor(np.ones((2, 4, 3, 3)))
+    _one_line_error(ValueError, lambda: conv2d_input_grad(g, Tensor(np.ones((4, 2, 3, 3))),
+                                                          (2, 3, 5, 5)),
+                    "conv2d_input_grad", (2, 4, 3, 3), (4, 2, 3, 3), (2, 3, 5, 5))
+    _one_line_error(TypeError, lambda: conv2d_weight_grad(Tensor(np.ones((2, 3, 5, 5), np.float32)),
+                                                          g, 3), "conv2d_weight_grad", (2, 4, 3, 3))
+    _one_line_error(ValueError, lambda: conv2d_weight_grad(Tensor(np.ones((3, 5, 5))), g, 3),
+                    "conv2d_weight_grad", (2, 4, 3, 3))
 
 
 # ---- higher order: autograd.grad(..., create_graph=True) through the family -----------------
