@@ -26,6 +26,10 @@ from nn.optim import LRScheduler, Optimizer
 Data = tuple[np.ndarray, np.ndarray]
 
 
+class TrainingDiverged(ValueError):
+    """The loss became non-finite (or, for the playground, blew up): the learning rate is too high."""
+
+
 @dataclass
 class History:
     """What ``fit`` measured, one entry per epoch (``step_loss``: one per batch)."""
@@ -130,7 +134,7 @@ def fit(model: Module, optimizer: Optimizer, train_data: Data | DataLoader, epoc
             value = float(loss.data)
             if not math.isfinite(value):
                 bar.close()
-                raise ValueError(f"fit: the loss became {value} at epoch {epoch}, step {step}; "
+                raise TrainingDiverged(f"fit: the loss became {value} at epoch {epoch}, step {step}; "
                                  f"training diverged: lower the learning rate")
             loss.backward()
             optimizer.step()
