@@ -91,6 +91,15 @@ def plot_loss_curves(curves: Mapping[str, Sequence[float]], path: str | os.PathL
         raise ValueError(f"plot_loss_curves: steps_per_epoch must be a positive int, got {steps_per_epoch!r}")
     fig = Figure(figsize=(8, 5), layout="constrained")
     ax = fig.subplots()
+    draw_loss_curves(ax, curves, smooth, steps_per_epoch)
+    ax.set_title(title)
+    _save(fig, path)
+    return fig
+
+
+def draw_loss_curves(ax: Any, curves: Mapping[str, Sequence[float]], smooth: int = 20,
+                     steps_per_epoch: int | None = None) -> None:
+    """Draw ``plot_loss_curves``'s curves into an existing matplotlib axes."""
     for label, losses in curves.items():
         values = _check_series(losses, f"curve {label!r}")
         if values.size == 0:
@@ -108,8 +117,6 @@ def plot_loss_curves(curves: Mapping[str, Sequence[float]], path: str | os.PathL
         ax.plot(x, smoothed, label=str(label), linewidth=1.5)
     ax.set_yscale("log")
     ax.set(xlabel="epoch" if steps_per_epoch else "step",
-           ylabel=f"loss (running mean of {smooth} steps)" if smooth > 1 else "loss", title=title)
+           ylabel=f"loss (running mean of {smooth} steps)" if smooth > 1 else "loss")
     ax.grid(alpha=0.3, which="both")
     ax.legend()
-    _save(fig, path)
-    return fig
