@@ -47,10 +47,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 def check_output(path: Path) -> None:
     """Refuse an output path that cannot be written, before any training time is spent."""
-    if path.suffix.lower() not in (".html", ".htm"):
-        raise ValueError(f"--output {path}: the file name must end in .html")
     if path.is_dir():
         raise ValueError(f"--output {path} is a directory; give a file name such as {path / 'playground.html'}")
+    if path.suffix.lower() not in (".html", ".htm"):
+        raise ValueError(f"--output {path}: the file name must end in .html")
     folder = path.parent if str(path.parent) else Path(".")
     if not folder.is_dir():
         raise ValueError(f"--output {path}: the directory {folder} does not exist")
