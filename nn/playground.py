@@ -110,7 +110,10 @@ def _r(v: float) -> float:
 
 
 class _Mirror:
-    """The same weights in a float64 Tensor MLP, to evaluate hundreds of points at once."""
+    """The same weights in a float64 Tensor MLP, to evaluate hundreds of points at once.
+
+    Its own initial weights do not matter: ``sync`` copies the scalar model's over them.
+    """
 
     def __init__(self, model: MLP) -> None:
         self.model = model
@@ -143,10 +146,9 @@ def _probe(model: MLP, point: np.ndarray, label: int) -> dict[str, Any]:
         layer_values.append(out if isinstance(out, list) else [out])
     logistic_loss(layer_values[-1][0], label).backward()
     model.zero_grad()  # the probe's gradient must not leak into the training step
-    logit = layer_values[-1][0].data
     return {"a": [[_r(v.data) for v in vs] for vs in layer_values],
             "g": [[_r(v.grad) for v in vs] for vs in layer_values],
-            "p": _r(1.0 / (1.0 + math.exp(-logit)) if logit >= 0 else math.exp(logit) / (1.0 + math.exp(logit)))}
+            "p": _r(layer_values[-1][0].sigmoid().data)}
 
 
 def _weights(model: MLP, grads: bool) -> list[list[list[float]]]:

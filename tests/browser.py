@@ -96,11 +96,11 @@ class Browser:
         """A command to the page's session."""
         return self.send(method, self.session, **params)
 
-    def wait_for(self, method: str, timeout: float = 60) -> None:
+    def wait_for(self, method: str, since: int, timeout: float = 60) -> None:
+        """Wait until event ``method`` arrives; events from index ``since`` on count."""
         deadline = time.monotonic() + timeout
-        seen = len(self.events)
         while time.monotonic() < deadline:
-            if any(e.get("method") == method for e in self.events[seen:]):
+            if any(e.get("method") == method for e in self.events[since:]):
                 return
             self.events.append(json.loads(self.ws.recv()))
         raise TimeoutError(f"no {method} within {timeout} s")
@@ -108,8 +108,9 @@ class Browser:
     # ---- what tests use ----
     def open(self, path: Path) -> str:
         url = path.resolve().as_uri()
+        since = len(self.events)  # the load event may arrive before navigate's own reply
         self.call("Page.navigate", url=url)
-        self.wait_for("Page.loadEventFired")
+        self.wait_for("Page.loadEventFired", since)
         return url
 
     def evaluate(self, expression: str) -> Any:
