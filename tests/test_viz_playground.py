@@ -140,6 +140,8 @@ def test_clicking_an_edge_follows_its_weight_and_clicking_a_point_probes_it(run,
         panel = "document.querySelector('.tgp-panel').textContent"
         browser.evaluate(f"({click % (0, 0)})(document.querySelectorAll('.tgp-edge')[5])")
         edge_text = browser.evaluate(panel)
+        browser.evaluate(f"({click % (0, 0)})(document.querySelectorAll('.tgp-node')[2])")
+        bias_text = browser.evaluate(panel)
         # Probe point 2: click where the page draws it on the boundary canvas.
         x, y = run.meta["points"][run.meta["probes"][1]]
         lo, hi = run.meta["grid"]["lo"], run.meta["grid"]["hi"]
@@ -152,5 +154,28 @@ def test_clicking_an_edge_follows_its_weight_and_clicking_a_point_probes_it(run,
         assert browser.errors() == []
     # Edge 5 of the first layer (2 inputs per neuron) runs from x1 to neuron 3.
     assert edge_text.startswith("w from x1 to layer 1 neuron 3")
-    assert f"w = " in edge_text and "point 1 " in edge_text
+    assert "w = " in edge_text and "point 1 " in edge_text
+    # The third node is the first hidden neuron: clicking it follows its bias.
+    b, g = run.frames[0]["w"][0][0][2], run.frames[0]["g"][0][0][2]
+    assert bias_text.startswith("bias of layer 1 neuron 1") and "b ← b − lr·grad" in bias_text
+    shown = re.search(r"b = (\S+)\s+grad = (\S+)", bias_text).groups()
+    assert [float(x.replace("−", "-")) for x in shown] == pytest.approx([b, g], rel=1e-3, abs=1e-4)
     assert "point 2 " in probe_text and f"class {run.meta['labels'][run.meta['probes'][1]]}" in probe_text
+
+
+@pytest.mark.browser
+def test_two_players_on_one_page_as_in_a_notebook_work_independently(run, tmp_path):
+    """A notebook shows fragments: the live view's starts at its newest frame."""
+    page = tmp_path / "notebook.html"
+    page.write_text("<!DOCTYPE html><html><head><meta charset='utf-8'><link rel='icon' href='data:,'></head><body>"
+                    + player_html(run.meta, run.frames[:4], start="last")
+                    + player_html(run.meta, run.frames) + "</body></html>", encoding="utf-8")
+    counters = "[...document.querySelectorAll('.tgp-count')].map(c => c.textContent)"
+    with Browser(tmp_path / "profile") as browser:
+        browser.open(page)
+        first = browser.evaluate(counters)
+        browser.evaluate("document.querySelectorAll('.tgp-next')[1].click()")
+        second = browser.evaluate(counters)
+        assert browser.errors() == []
+    assert first[0].startswith("frame 4 of 4") and first[1].startswith(f"frame 1 of {len(run.frames)}")
+    assert second[0] == first[0] and second[1].startswith(f"frame 2 of {len(run.frames)}")

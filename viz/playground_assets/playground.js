@@ -169,12 +169,13 @@
   function drawPanel(f) {
     var w = f.w[chosen.l][chosen.n][chosen.i], pr = f.probes[probe], pi = meta.probes[probe];
     var text = name(chosen.l, chosen.n, chosen.i) + " (click an edge or a neuron to choose)\n";
+    var s = chosen.i === sizes[chosen.l] ? "b" : "w";  // a bias or a weight
     if (f.g) {
       var g = f.g[chosen.l][chosen.n][chosen.i], lr = meta.lr;
-      text += "step " + f.step + ":  w = " + fmt(w) + "   grad = " + fmt(g) + "   lr = " + lr + "\n" +
-        "w ← w − lr·grad = " + fmt(w) + " − " + lr + " × (" + fmt(g) + ") = " + fmt(w - lr * g);
+      text += "step " + f.step + ":  " + s + " = " + fmt(w) + "   grad = " + fmt(g) + "   lr = " + lr + "\n" +
+        s + " ← " + s + " − lr·grad = " + fmt(w) + " − " + lr + " × (" + fmt(g) + ") = " + fmt(w - lr * g);
     } else {
-      text += "step " + f.step + ":  w = " + fmt(w) + "   (training ended: no further update)";
+      text += "step " + f.step + ":  " + s + " = " + fmt(w) + "   (training ended: no further update)";
     }
     text += "\npoint " + (probe + 1) + " (" + fmt(meta.points[pi][0]) + ", " + fmt(meta.points[pi][1]) +
       "), class " + meta.labels[pi] + ":  P(class 1) = " + pr.p.toFixed(4) +
