@@ -15,7 +15,7 @@ from typing import Any, Mapping, Sequence
 import numpy as np
 from matplotlib.figure import Figure
 
-from viz.plots import _save, draw_loss_curves
+from viz.plots import draw_loss_curves, save_figure
 
 
 def plot_signal_health(runs: Mapping[str, Any], losses: Mapping[str, Sequence[float]] | None = None,
@@ -65,5 +65,5 @@ def plot_signal_health(runs: Mapping[str, Any], losses: Mapping[str, Sequence[fl
         ax_loss.legend(fontsize=7)
     else:
         ax_loss.set_visible(False)
-    _save(fig, path)
+    save_figure(fig, path)
     return fig

@@ -25,7 +25,8 @@ def _check_series(values: Any, name: str) -> np.ndarray:
     return array
 
 
-def _save(fig: Figure, path: str | os.PathLike | None) -> None:
+def save_figure(fig: Figure, path: str | os.PathLike | None) -> None:
+    """Save ``fig`` to ``path`` (the format from its suffix) unless ``path`` is None."""
     if path is None:
         return
     suffix = os.path.splitext(os.fspath(path))[1].lower().lstrip(".")
@@ -69,7 +70,7 @@ def plot_history(history: Any, path: str | os.PathLike | None = None,
         ax.xaxis.get_major_locator().set_params(integer=True)
     if title:
         fig.suptitle(title)
-    _save(fig, path)
+    save_figure(fig, path)
     return fig
 
 
@@ -93,7 +94,7 @@ def plot_loss_curves(curves: Mapping[str, Sequence[float]], path: str | os.PathL
     ax = fig.subplots()
     draw_loss_curves(ax, curves, smooth, steps_per_epoch)
     ax.set_title(title)
-    _save(fig, path)
+    save_figure(fig, path)
     return fig
 
 
