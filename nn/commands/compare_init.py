@@ -22,6 +22,7 @@ from nn.optim import SGD
 from nn.signal_health import SignalHealth
 from nn.train import TrainingDiverged, fit
 
+HIDDEN = [100] * 5  # the depth of the book's experiment
 INITS = {"std 1.0": 1.0, "std 0.01": 0.01, "xavier": "xavier", "he": "he"}
 ACTIVATIONS = ("sigmoid", "relu")
 
@@ -30,7 +31,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
         "compare-init", help="train one deep MLP from std 1.0, std 0.01, Xavier and He initial weights",
         description=__doc__.split("\n\n")[0])
-    add_common_options(parser)
+    add_common_options(parser, hidden=HIDDEN)
     parser.add_argument("--epochs", type=positive_int, default=1, help="epochs per run (default 1)")
     parser.add_argument("--lr", type=positive_float, default=0.01, help="SGD learning rate (default 0.01)")
     parser.add_argument("--plot", type=Path, default=Path("init.png"), metavar="PATH",
@@ -44,7 +45,7 @@ def run(args: argparse.Namespace) -> int:
         raise ValueError(f"--plot {args.plot}: the file name must end in .png, .svg or .pdf")
     if not (args.plot.parent if str(args.plot.parent) else Path(".")).is_dir():
         raise ValueError(f"--plot {args.plot}: the directory {args.plot.parent} does not exist")
-    hidden = args.hidden or [100] * 5
+    hidden = args.hidden or HIDDEN
     (x, y), test = load_data(args)
     print(f"{len(x)} train images, MLP {'→'.join(map(str, [x.shape[1], *hidden, 10]))}, SGD lr "
           f"{args.lr:g}, batch {args.batch_size}, {args.epochs} epoch(s), seed {args.seed}", flush=True)
