@@ -8,7 +8,7 @@ RUNTIME    := $(VENV)/.installed
 DEV        := $(VENV)/.installed-dev
 BENCH      := $(VENV)/.installed-bench
 
-.PHONY: test mnist bench notebooks dot clean
+.PHONY: test mnist bench notebooks dot chromium clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -44,7 +44,19 @@ dot:
 	    echo "  conda install -c conda-forge graphviz"; \
 	  fi; }
 
-test: $(DEV) dot
+# Headless Chromium loads the playground page in the browser tests; like dot, a
+# system package. Without it those tests skip (and fail under CI's TRACEGRAD_REQUIRE_DOT=1).
+chromium:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    echo "installing Chromium with apt-get (for the browser tests)"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	  else \
+	    echo "Chromium is missing; the browser tests of the playground page will skip. Install it with:"; \
+	    echo "  sudo apt-get install chromium   (Debian/Ubuntu)"; \
+	  fi; }
+
+test: $(DEV) dot chromium
 	$(PY) -m pytest -q
 
 # Fetches MNIST on first use (cached, checksum-verified), then trains the default MLP.

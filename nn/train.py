@@ -26,6 +26,10 @@ from nn.optim import LRScheduler, Optimizer
 Data = tuple[np.ndarray, np.ndarray]
 
 
+class TrainingDiverged(ValueError):
+    """The loss became non-finite (or, for the playground, blew up): the learning rate is too high."""
+
+
 @dataclass
 class History:
     """What ``fit`` measured, one entry per epoch (``step_loss``: one per batch)."""
@@ -92,13 +96,17 @@ def evaluate(model: Module, data: Data, batch_size: int = 1000) -> tuple[float, 
 def fit(model: Module, optimizer: Optimizer, train_data: Data | DataLoader, epochs: int, *,
         test_data: Data | None = None, batch_size: int = 128, scheduler: LRScheduler | None = None,
         rng: int | np.random.Generator | None = None, progress: bool | None = None,
-        on_epoch: Callable[[int, History], None] | None = None) -> History:
+        on_epoch: Callable[[int, History], None] | None = None,
+        on_step: Callable[[int, Tensor], None] | None = None) -> History:
     """Train ``model`` with softmax cross-entropy for ``epochs`` passes over ``train_data``.
 
     ``train_data`` is ``(x, y)`` (batched by a shuffling ``DataLoader`` seeded with
     ``rng``) or a ready ``DataLoader``. ``scheduler.step()`` runs after each epoch.
     ``on_epoch(epoch, history)`` is called after each epoch (1-based) with the
-    history so far. ``progress=None`` shows the bar only when stderr is a terminal.
+    history so far. ``on_step(step, loss)`` is called after each backward pass, before the
+    optimizer steps (``step`` counts from 1 across epochs), so it sees the loss's graph
+    and gradients (``nn.SignalHealth`` records them). ``progress=None`` shows the bar only
+    when stderr is a terminal.
     """
     if not isinstance(model, Module):
         raise TypeError(f"fit: model must be an nn.Module, got {type(model).__name__}")
@@ -130,9 +138,11 @@ def fit(model: Module, optimizer: Optimizer, train_data: Data | DataLoader, epoc
             value = float(loss.data)
             if not math.isfinite(value):
                 bar.close()
-                raise ValueError(f"fit: the loss became {value} at epoch {epoch}, step {step}; "
+                raise TrainingDiverged(f"fit: the loss became {value} at epoch {epoch}, step {step}; "
                                  f"training diverged: lower the learning rate")
             loss.backward()
+            if on_step is not None:
+                on_step(len(history.step_loss) + 1, loss)
             optimizer.step()
             model.zero_grad()
             history.step_loss.append(value)

@@ -81,10 +81,11 @@ def non_negative_float(text: str) -> float:
     return value
 
 
-def add_common_options(parser: argparse.ArgumentParser) -> None:
-    """Options shared with ``compare-optimizers``: data, model size, batches, seed, quiet."""
+def add_common_options(parser: argparse.ArgumentParser, hidden: list[int] = DEFAULTS["hidden"]) -> None:
+    """Options shared with ``compare-optimizers`` and ``compare-init``: data, model size,
+    batches, seed, quiet. ``hidden`` is the command's default, for the help text."""
     parser.add_argument("--hidden", type=positive_int, nargs="+", metavar="N",
-                        help=f"hidden layer sizes (default {' '.join(map(str, DEFAULTS['hidden']))})")
+                        help=f"hidden layer sizes (default {' '.join(map(str, hidden))})")
     parser.add_argument("--batch-size", type=positive_int, default=DEFAULTS["batch_size"],
                         help=f"mini-batch size (default {DEFAULTS['batch_size']})")
     parser.add_argument("--seed", type=non_negative_int, default=DEFAULTS["seed"],
