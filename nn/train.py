@@ -22,6 +22,7 @@ from nn.data import DataLoader
 from nn.functional import accuracy, cross_entropy
 from nn.module import Module
 from nn.optim import LRScheduler, Optimizer
+from nn.threads import blas_threads
 
 Data = tuple[np.ndarray, np.ndarray]
 
@@ -92,13 +93,16 @@ def evaluate(model: Module, data: Data, batch_size: int = 1000) -> tuple[float, 
 def fit(model: Module, optimizer: Optimizer, train_data: Data | DataLoader, epochs: int, *,
         test_data: Data | None = None, batch_size: int = 128, scheduler: LRScheduler | None = None,
         rng: int | np.random.Generator | None = None, progress: bool | None = None,
-        on_epoch: Callable[[int, History], None] | None = None) -> History:
+        on_epoch: Callable[[int, History], None] | None = None,
+        threads: int | None = None) -> History:
     """Train ``model`` with softmax cross-entropy for ``epochs`` passes over ``train_data``.
 
     ``train_data`` is ``(x, y)`` (batched by a shuffling ``DataLoader`` seeded with
     ``rng``) or a ready ``DataLoader``. ``scheduler.step()`` runs after each epoch.
     ``on_epoch(epoch, history)`` is called after each epoch (1-based) with the
     history so far. ``progress=None`` shows the bar only when stderr is a terminal.
+    numpy's BLAS runs ``threads`` threads meanwhile (default ``nn.threads.DEFAULT_THREADS``,
+    1: faster for an MLP's small matrices, see ``nn.threads``).
     """
     if not isinstance(model, Module):
         raise TypeError(f"fit: model must be an nn.Module, got {type(model).__name__}")
@@ -112,6 +116,13 @@ def fit(model: Module, optimizer: Optimizer, train_data: Data | DataLoader, epoc
         DataLoader(*_check_data(train_data, "fit: train_data"), batch_size, shuffle=True, rng=rng)
     if test_data is not None:
         test_data = _check_data(test_data, "fit: test_data")
+    with blas_threads(threads, "fit"):
+        return _fit(model, optimizer, loader, epochs, test_data, scheduler, progress, on_epoch)
+
+
+def _fit(model: Module, optimizer: Optimizer, loader: DataLoader, epochs: int,
+         test_data: Data | None, scheduler: LRScheduler | None, progress: bool | None,
+         on_epoch: Callable[[int, History], None] | None) -> History:
     show = sys.stderr.isatty() if progress is None else bool(progress)
     history = History()
     # Gradients are cleared right after each step rather than before each backward:

@@ -190,16 +190,18 @@ def accumulate(total: np.ndarray, share: np.ndarray) -> np.ndarray:
     return total + share
 
 
-def explain_seed(root, name: str) -> str:
+def explain_seed(root, name: str, precision: int | None = None) -> str:
     if not root.requires_grad or not np.any(_peek(root)):
         return (f"{name}.grad is zero: call {name}.backward() before explaining its graph "
                 f"(a root needs requires_grad, i.e. an input created with requires_grad=True)")
-    return (f"{name}.grad = {summary(root.grad, 6)}   (the seed of backward(); "
+    return (f"{name}.grad = {summary(root.grad, precision or 6)}   (the seed of backward(); "
             f"shape {shape_text(root.data)})")
 
 
-def explain_sum(node, name: str, uses: list[tuple], names: dict[int, str]) -> str:
+def explain_sum(node, name: str, uses: list[tuple], names: dict[int, str],
+                precision: int | None = None) -> str:
     """Shape-level chain rule: one rule per use, each share summarised, then the total."""
+    digits = precision or 6
     head = f"{name}.grad ({shape_text(node.data)})"
     if not node.requires_grad:
         return f"{head}: none, {name} does not require grad (a constant or data)"
@@ -209,12 +211,12 @@ def explain_sum(node, name: str, uses: list[tuple], names: dict[int, str]) -> st
             continue
         share = _share(child, index, _peek(child))
         terms.append(rule(child, index, names))
-        shares.append(summary(share, 6))
+        shares.append(summary(share, digits))
         total = share if total is None else total + share
     text = f"{head} = {' + '.join(f'[{t}]' for t in terms)} = {' + '.join(shares)}"
     if len(shares) > 1:
-        text += f" = {summary(total, 6)}"
+        text += f" = {summary(total, digits)}"
     if total is None or not np.array_equal(total, _peek(node)):
-        text += (f"   (note: {name}.grad holds {summary(_peek(node), 6)}: a leaf keeps summing "
+        text += (f"   (note: {name}.grad holds {summary(_peek(node), digits)}: a leaf keeps summing "
                  "over backward() calls until zero_grad(), or backward() last ran from another root)")
     return text
