@@ -60,7 +60,9 @@ def build(order: Sequence, engine, names: dict[int, str], opts: DrawOptions, *,
                                       opts.precision, opts.show_local, opts.show_grad)
             attrs = {}
             if lines:
-                attrs["label"] = _edge_label(lines)
+                # decorate draws a line from the label to its edge: where two edges
+                # converge, the reader still sees which label belongs to which.
+                attrs.update(label=_edge_label(lines), decorate="true")
             if just_sent:
                 attrs.update(color=theme.SENT_EDGE, penwidth="2.2", fontcolor=theme.SENT_EDGE)
             elif current is not None and upstream is None:
@@ -75,7 +77,7 @@ def new_diagram(opts: DrawOptions, caption: str | None, legend_text: str) -> Dia
     # picture reads like the expression.
     graph = Diagram(
         name="tracegrad",
-        graph_attr={"rankdir": opts.rankdir, "fontname": theme.FONT, "nodesep": "0.3",
+        graph_attr={"rankdir": opts.rankdir, "fontname": theme.FONT, "nodesep": "0.45",
                     "ranksep": "0.5", "labelloc": "b", "ordering": "in"},
         node_attr={"shape": "plain", "fontname": theme.FONT, "fontsize": "11"},
         edge_attr={"fontname": theme.FONT, "fontsize": "10", "color": theme.EDGE,
