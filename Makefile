@@ -57,7 +57,7 @@ mnist: $(RUNTIME)
 # The README's table: medians, one BLAS thread (see benchmarks/mnist_epoch.py).
 bench: $(BENCH) $(DEV)
 	$(PY) benchmarks/scalar_vs_micrograd.py
-	OPENBLAS_NUM_THREADS=1 $(PY) benchmarks/mnist_epoch.py
+	$(PY) benchmarks/mnist_epoch.py
 
 # Re-run the tutorials in place so their committed outputs match the code.
 notebooks: $(DEV) dot

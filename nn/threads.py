@@ -27,6 +27,13 @@ def check_threads(threads: object, where: str) -> int:
     return int(threads)
 
 
+def set_blas_threads(threads: int | None = None) -> int:
+    """Limit numpy's BLAS to ``threads`` from now on (a notebook's first cell); returns it."""
+    count = check_threads(threads, "set_blas_threads")
+    threadpool_limits(limits=count, user_api="blas")
+    return count
+
+
 @contextmanager
 def blas_threads(threads: int | None = None, where: str = "blas_threads") -> Iterator[int]:
     """Run the block with at most ``threads`` BLAS threads; yields the number used."""

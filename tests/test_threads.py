@@ -51,3 +51,16 @@ def test_fit_refuses_a_bad_count_before_training():
     data = (np.zeros((4, 2), np.float32), np.zeros(4, np.int64))
     with pytest.raises(ValueError, match="fit: threads must be a positive integer"):
         nn.fit(model, nn.optim.SGD(model.parameters(), lr=0.1), data, 1, threads=0)
+
+
+@needs_blas
+def test_set_blas_threads_holds_until_changed():
+    from threadpoolctl import threadpool_limits
+
+    from nn.threads import set_blas_threads
+
+    with threadpool_limits(limits=2, user_api="blas"):  # restores the original afterwards
+        assert set_blas_threads() == DEFAULT_THREADS
+        assert set(blas_counts()) == {DEFAULT_THREADS}
+    with pytest.raises(ValueError, match="set_blas_threads: threads must be a positive integer"):
+        set_blas_threads(0)
