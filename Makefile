@@ -7,8 +7,9 @@ PY         := $(VENV)/bin/python
 RUNTIME    := $(VENV)/.installed
 DEV        := $(VENV)/.installed-dev
 BENCH      := $(VENV)/.installed-bench
+LAB        := $(VENV)/.installed-notebooks
 
-.PHONY: test mnist bench notebooks dot clean
+.PHONY: test mnist lab bench notebooks dot clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -25,6 +26,10 @@ $(DEV): $(RUNTIME)
 	@if [ "$(WITH_TORCH)" = 1 ]; then \
 	  $(PY) -m pip install -q -e '.[ref]' || echo "note: torch could not be installed; PyTorch reference tests will be skipped"; \
 	fi
+	@touch $@
+
+$(LAB): $(RUNTIME)
+	$(PY) -m pip install -q -e '.[notebooks]'
 	@touch $@
 
 $(BENCH): $(RUNTIME)
@@ -47,12 +52,22 @@ dot:
 test: $(DEV) dot
 	$(PY) -m pytest -q
 
-# Fetches MNIST on first use (cached, checksum-verified), then trains the default MLP.
-# One BLAS thread: these matmuls are small, and on a busy 2-core machine OpenBLAS's
-# spinning threads made the run 5-7x slower (measured: 63-90 s against 13 s).
-# Only the runtime dependencies are installed: training needs no test tools.
-mnist: $(RUNTIME)
-	OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 MKL_NUM_THREADS=1 $(VENV)/bin/tracegrad mnist
+# Fetches MNIST on first use (cached, checksum-verified), then trains the default MLP
+# (tracegrad pins BLAS to one thread itself: see nn/threads.py). Only the runtime
+# dependencies are installed: training needs no test tools. Then: what to try next.
+mnist: $(RUNTIME) dot
+	$(VENV)/bin/tracegrad mnist
+	@echo
+	@echo "Next, try (or first: source $(VENV)/bin/activate, then drop the $(VENV)/bin/ prefix):"
+	@echo "  $(VENV)/bin/tracegrad graph \"sigmoid(w*x + b)\" --set w=2 x=-1 b=0.5    # writes graph.svg"
+	@echo "  $(VENV)/bin/tracegrad mnist --epochs 3 --plot curves.png --save model.npz"
+	@echo "  $(VENV)/bin/tracegrad --help"
+	@echo "  $(VENV)/bin/python -c \"import viz; print(viz.draw)\"    # the library, from Python"
+	@echo "  make lab                                          # the tutorials in JupyterLab"
+
+# JupyterLab (the `notebooks` extra) in the same venv, opened on the tutorials.
+lab: $(LAB) dot
+	$(VENV)/bin/jupyter lab notebooks/
 
 # The README's table: medians, one BLAS thread (see benchmarks/mnist_epoch.py).
 bench: $(BENCH) $(DEV)
