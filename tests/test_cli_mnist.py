@@ -313,3 +313,13 @@ def test_real_command_end_to_end(tmp_path):
                                capture_output=True, text=True, timeout=600)
     assert evaluated.returncode == 0, evaluated.stderr
     assert line.split("test acc ")[1].split()[0] in evaluated.stdout
+
+
+def test_a_missing_dot_for_graph_is_one_line_before_any_data(capsys, tmp_path, monkeypatch, fake_mnist):
+    monkeypatch.setenv("PATH", "")
+    code, out, err = run(capsys, "--epochs", "1", "--hidden", "8", "--graph", str(tmp_path / "m.svg"),
+                         "--quiet")
+    assert code == 2 and err.count("\n") == 1
+    assert err.startswith("tracegrad mnist: error: Graphviz's dot program is not installed")
+    assert "sudo apt-get install graphviz" in err and "a .dot file name" in err
+    assert list(tmp_path.iterdir()) == [] and fake_mnist == []

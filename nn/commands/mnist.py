@@ -13,6 +13,7 @@ import argparse
 import contextlib
 import logging
 import math
+import shutil
 import sys
 import time
 from pathlib import Path
@@ -198,6 +199,10 @@ def check_paths(args: argparse.Namespace) -> None:
                                    ("--save", args.save, (".npz",))):
         if path is not None:
             check_output(option, path, suffixes)
+    if args.graph is not None and args.graph.suffix.lower() != ".dot" and shutil.which("dot") is None:
+        from viz.render import GraphvizNotFoundError  # the command line may import viz
+
+        raise GraphvizNotFoundError()
     if args.plot is not None and args.epochs == 0:
         raise ValueError("--plot draws training curves: it needs --epochs of at least 1")
     if args.load is not None and not args.load.is_file():
