@@ -76,7 +76,7 @@ bench: $(BENCH) $(DEV)
 
 # Re-run the tutorials in place so their committed outputs match the code.
 notebooks: $(DEV) dot
-	OPENBLAS_NUM_THREADS=1 $(PY) notebooks/refresh.py
+	$(PY) notebooks/refresh.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .hypothesis build *.egg-info
