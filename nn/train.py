@@ -133,26 +133,26 @@ def _fit(model: Module, optimizer: Optimizer, loader: DataLoader, epochs: int,
         start = time.perf_counter()
         model.train()
         total_loss, correct, seen = 0.0, 0.0, 0
-        bar = tqdm(loader, total=len(loader), desc=f"epoch {epoch}/{epochs}", unit="batch",
-                   leave=False, disable=not show, dynamic_ncols=True)
-        for step, (xb, yb) in enumerate(bar, 1):
-            logits = model(Tensor(xb))
-            loss = cross_entropy(logits, yb)
-            value = float(loss.data)
-            if not math.isfinite(value):
-                bar.close()
-                raise ValueError(f"fit: the loss became {value} at epoch {epoch}, step {step}; "
-                                 f"training diverged: lower the learning rate")
-            loss.backward()
-            optimizer.step()
-            model.zero_grad()
-            history.step_loss.append(value)
-            total_loss += value * len(xb)
-            correct += accuracy(logits, yb) * len(xb)
-            seen += len(xb)
-            if show:
-                bar.set_postfix_str(f"loss {total_loss / seen:.4f}", refresh=False)
-        bar.close()
+        # The bar is closed however the epoch ends (Ctrl-C included), so no half-drawn
+        # bar is left on the terminal.
+        with tqdm(loader, total=len(loader), desc=f"epoch {epoch}/{epochs}", unit="batch",
+                  leave=False, disable=not show, dynamic_ncols=True) as bar:
+            for step, (xb, yb) in enumerate(bar, 1):
+                logits = model(Tensor(xb))
+                loss = cross_entropy(logits, yb)
+                value = float(loss.data)
+                if not math.isfinite(value):
+                    raise ValueError(f"fit: the loss became {value} at epoch {epoch}, step {step}; "
+                                     f"training diverged: lower the learning rate")
+                loss.backward()
+                optimizer.step()
+                model.zero_grad()
+                history.step_loss.append(value)
+                total_loss += value * len(xb)
+                correct += accuracy(logits, yb) * len(xb)
+                seen += len(xb)
+                if show:
+                    bar.set_postfix_str(f"loss {total_loss / seen:.4f}", refresh=False)
         if scheduler is not None:
             scheduler.step()
         history.loss.append(total_loss / seen)
