@@ -65,9 +65,10 @@ mnist: $(RUNTIME) dot
 	@echo "  $(VENV)/bin/python -c \"import viz; print(viz.draw)\"    # the library, from Python"
 	@echo "  make lab                                          # the tutorials in JupyterLab"
 
-# JupyterLab (the `notebooks` extra) in the same venv, opened on the tutorials.
+# JupyterLab (the `notebooks` extra) in the same venv, opened on the tutorials. Its
+# kernel is this venv's Python. Jupyter refuses to run as root unless told (containers).
 lab: $(LAB) dot
-	$(VENV)/bin/jupyter lab notebooks/
+	$(VENV)/bin/jupyter lab notebooks/ $$([ "$$(id -u)" = 0 ] && echo --allow-root)
 
 # The README's table: medians, one BLAS thread (see benchmarks/mnist_epoch.py).
 bench: $(BENCH) $(DEV)
