@@ -58,12 +58,12 @@ test: $(DEV) dot
 mnist: $(RUNTIME) dot
 	$(VENV)/bin/tracegrad mnist
 	@echo
-	@echo "Next, try (or first: source $(VENV)/bin/activate, then drop the $(VENV)/bin/ prefix):"
-	@echo "  $(VENV)/bin/tracegrad graph \"sigmoid(w*x + b)\" --set w=2 x=-1 b=0.5    # writes graph.svg"
+	@echo "Next, try these (or run 'source $(VENV)/bin/activate' once, then drop the $(VENV)/bin/ prefix):"
+	@echo "  $(VENV)/bin/tracegrad graph \"sigmoid(w*x + b)\" --set w=2 x=-1 b=0.5         # draws graph.svg"
 	@echo "  $(VENV)/bin/tracegrad mnist --epochs 3 --plot curves.png --save model.npz"
-	@echo "  $(VENV)/bin/tracegrad --help"
-	@echo "  $(VENV)/bin/python -c \"import viz; print(viz.draw)\"    # the library, from Python"
-	@echo "  make lab                                          # the tutorials in JupyterLab"
+	@echo "  $(VENV)/bin/tracegrad --help                                                # every command"
+	@echo "  $(VENV)/bin/python                                                          # then paste the README's 30-second tour"
+	@echo "  make lab                                                                  # the tutorials, in JupyterLab"
 
 # JupyterLab (the `notebooks` extra) in the same venv, opened on the tutorials. Its
 # kernel is this venv's Python. Jupyter refuses to run as root unless told (containers).
