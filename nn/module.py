@@ -61,7 +61,7 @@ class Module:
     ``ReLU()`` (see :meth:`display`), and ``uid`` is an integer unique to this
     instance within the process. Nested calls join scopes with ``'/'``
     (``MLP(2→4→1)#3/Linear(2→4)#1``). Diagrams show the part before ``'#'`` as a
-    cluster title; the uid keeps two identical layers apart.
+    box or cluster title; the uid keeps two identical layers apart.
     """
 
     training: bool

@@ -125,9 +125,10 @@ def test_graph_writes_the_dot_source_of_one_batch(capsys, tmp_path):
                          "--graph", str(path), "--quiet")
     assert code == 0, err
     source = path.read_text()
-    # The loss of one 16-image batch, with the model's modules drawn as clusters.
+    # The loss of one 16-image batch, one box per module, parameters named by their path.
     assert source.startswith("digraph") and "16×784 float32" in source
     assert "cross_entropy" in source and "MLP(784→8→10)" in source
+    assert "<B>Linear(784→8)</B>" in source and "<B>layers.0.weight</B>" in source
 
 
 @pytest.mark.dot
