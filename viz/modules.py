@@ -20,8 +20,10 @@ from viz.diagram import new_diagram, node_label
 from viz.labels import escape
 from viz.options import DrawOptions
 from viz.render import Diagram
+from viz.tensor_nodes import shape_text
 
-LEGEND = "one box per module call: shapes in and out, each parameter's data and grad · edge: the shape passed forward"
+LEGEND = ("one box per module call: shapes in and out, each parameter's data and grad"
+          " · edge: the shape passed forward")
 
 
 def build(order: Sequence, engine, names: dict[int, str], opts: DrawOptions, *,
@@ -99,10 +101,7 @@ def _row(key: str, value: str, escaped: bool = False) -> str:
 
 
 def _shape(node) -> str:
-    data = node.data
-    if isinstance(data, np.ndarray):
-        return ("×".join(map(str, data.shape)) or "scalar") + f" {data.dtype}"
-    return "scalar"
+    return shape_text(node.data) if isinstance(node.data, np.ndarray) else "scalar"
 
 
 def _shapes(nodes) -> str:
