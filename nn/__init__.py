@@ -13,7 +13,8 @@ if not hasattr(_autograd, "Tensor"):
         f"the package named 'autograd' imported here ({_autograd.__file__}) is not tracegrad's: "
         "another package named autograd (probably HIPS autograd from PyPI) is installed in this "
         "environment. tracegrad needs its own virtual environment: python3 -m venv .venv && "
-        ".venv/bin/pip install -e . (or run make), then use .venv/bin/python or .venv/bin/tracegrad")
+        ".venv/bin/pip install -e . (or run make), then use .venv/bin/python or "
+        ".venv/bin/tracegrad")
 from nn import data, datasets, functional, optim, scalar, train
 from nn.checkpoint import load, save
 from nn.data import DataLoader

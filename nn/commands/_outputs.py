@@ -8,7 +8,8 @@ from pathlib import Path
 def check_output(option: str, path: Path, suffixes: tuple[str, ...]) -> None:
     """Refuse ``path`` unless it ends in one of ``suffixes`` and a file can be written there."""
     if path.suffix.lower() not in suffixes:
-        names = ", ".join(suffixes[:-1]) + " or " + suffixes[-1] if len(suffixes) > 1 else suffixes[0]
+        *head, last = suffixes
+        names = f"{', '.join(head)} or {last}" if head else last
         raise ValueError(f"{option} {path}: the file name must end in {names}")
     if path.is_dir():
         raise ValueError(f"{option} {path}: that is a directory; give a file name inside it")

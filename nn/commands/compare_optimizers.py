@@ -71,7 +71,8 @@ def compare(args: argparse.Namespace) -> int:
     print(f"{'optimizer':<10}  {'lr':>7}  {'train loss':>10}  {'test loss':>9}  {'test acc':>8}  "
           f"{'time':>7}")
     for name, lr, loss, test_loss, acc, seconds in rows:
-        print(f"{name:<10}  {lr:>7g}  {loss:>10.4f}  {test_loss:>9.4f}  {acc:>8.4f}  {seconds:>5.1f} s")
+        print(f"{name:<10}  {lr:>7g}  {loss:>10.4f}  {test_loss:>9.4f}  {acc:>8.4f}  "
+              f"{seconds:>5.1f} s")
     print(f"train loss: mean over the batches of epoch {args.epochs}, as trained; "
           f"test loss and accuracy: after epoch {args.epochs}")
     if args.plot is not None:

@@ -199,7 +199,8 @@ def check_paths(args: argparse.Namespace) -> None:
                                    ("--save", args.save, (".npz",))):
         if path is not None:
             check_output(option, path, suffixes)
-    if args.graph is not None and args.graph.suffix.lower() != ".dot" and shutil.which("dot") is None:
+    renders = args.graph is not None and args.graph.suffix.lower() != ".dot"
+    if renders and shutil.which("dot") is None:
         from viz.render import GraphvizNotFoundError  # the command line may import viz
 
         raise GraphvizNotFoundError()
