@@ -88,7 +88,7 @@ def build(args: argparse.Namespace) -> Value:
     if args.output not in (None, STDOUT):
         check_output("-o", args.output, tuple(f".{fmt}" for fmt in FORMATS))
     if args.html is not None:
-        check_output("--html", args.html, (".html",))
+        check_output("--html", args.html, (".html", ".htm"))
     if args.no_backward and (args.html or args.explain):
         raise ValueError("--html and --explain show the backward pass; drop --no-backward")
     tree = parse(args.expression)
