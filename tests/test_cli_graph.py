@@ -232,3 +232,11 @@ def test_too_big_a_step_through_is_refused_clearly(capsys, tmp_path):
     err = fails(["graph", expression, "--set", "x=1", "--html", str(tmp_path / "s.html")], capsys)
     assert "61 nodes, more than max_nodes=60" in err and "smaller expression" in err
     assert list(tmp_path.iterdir()) == []
+
+
+def test_an_html_path_is_checked_before_any_work(capsys, tmp_path):
+    err = fails(NEURON + ["--html", str(tmp_path / "no" / "steps.html")], capsys)
+    assert f"--html {tmp_path / 'no' / 'steps.html'}: the directory" in err
+    err = fails(NEURON + ["--html", str(tmp_path / "steps.txt")], capsys)
+    assert "the file name must end in .html or .htm" in err
+    assert list(tmp_path.iterdir()) == []
