@@ -4,7 +4,18 @@
 ``Value``. ``nn.optim`` trains either; ``nn.save``/``nn.load`` write checkpoints.
 ``nn.datasets`` loads MNIST, ``nn.data.DataLoader`` batches it, ``nn.train`` fits.
 """
-from nn import data, datasets, functional, optim, playground, scalar, toy_data, train
+# Checked first: PyPI's ``autograd`` (HIPS autograd) installs a package of the same name,
+# and where it wins, every import below would fail with a puzzling ImportError.
+import autograd as _autograd
+
+if not hasattr(_autograd, "Tensor"):
+    raise ImportError(
+        f"the package named 'autograd' imported here ({_autograd.__file__}) is not tracegrad's: "
+        "another package named autograd (probably HIPS autograd from PyPI) is installed in this "
+        "environment. tracegrad needs its own virtual environment: python3 -m venv .venv && "
+        ".venv/bin/pip install -e . (or run make), then use .venv/bin/python or "
+        ".venv/bin/tracegrad")
+from nn import data, datasets, functional, optim, playground, scalar, toy_data, train  # noqa: E402
 from nn.checkpoint import load, save
 from nn.data import DataLoader
 from nn.layers import Dropout, Linear, ReLU, Sigmoid, Tanh

@@ -8,11 +8,14 @@ import ``nn``.
 """
 from __future__ import annotations
 
+import io
 import os
 from typing import Any, Mapping, Sequence
 
 import numpy as np
 from matplotlib.figure import Figure
+
+from viz.files import write_atomic
 
 
 def _check_series(values: Any, name: str) -> np.ndarray:
@@ -34,7 +37,10 @@ def save_figure(fig: Figure, path: str | os.PathLike | None) -> None:
     if suffix not in supported:
         raise ValueError(f"cannot save a plot as {os.fspath(path)!r}: use one of the suffixes "
                          f"{', '.join('.' + s for s in sorted(supported))}")
-    fig.savefig(path, dpi=120)
+    # Rendered in memory, then written atomically: an interrupted save leaves no half file.
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format=suffix, dpi=120)
+    write_atomic(path, buffer.getvalue())
 
 
 def plot_history(history: Any, path: str | os.PathLike | None = None,
