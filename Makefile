@@ -7,8 +7,9 @@ PY         := $(VENV)/bin/python
 RUNTIME    := $(VENV)/.installed
 DEV        := $(VENV)/.installed-dev
 BENCH      := $(VENV)/.installed-bench
+LAB        := $(VENV)/.installed-notebooks
 
-.PHONY: test mnist bench notebooks dot clean
+.PHONY: test mnist lab bench notebooks dot chromium clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -25,6 +26,10 @@ $(DEV): $(RUNTIME)
 	@if [ "$(WITH_TORCH)" = 1 ]; then \
 	  $(PY) -m pip install -q -e '.[ref]' || echo "note: torch could not be installed; PyTorch reference tests will be skipped"; \
 	fi
+	@touch $@
+
+$(LAB): $(RUNTIME)
+	$(PY) -m pip install -q -e '.[notebooks]'
 	@touch $@
 
 $(BENCH): $(RUNTIME)
@@ -44,25 +49,48 @@ dot:
 	    echo "  conda install -c conda-forge graphviz"; \
 	  fi; }
 
-test: $(DEV) dot
+# Headless Chromium loads the playground page in the browser tests; like dot, a
+# system package. Without it those tests skip (and fail under CI's TRACEGRAD_REQUIRE_DOT=1).
+chromium:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    echo "installing Chromium with apt-get (for the browser tests)"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	  else \
+	    echo "Chromium is missing; the browser tests of the playground page will skip. Install it with:"; \
+	    echo "  sudo apt-get install chromium   (Debian/Ubuntu)"; \
+	  fi; }
+
+test: $(DEV) dot chromium
 	$(PY) -m pytest -q
 
-# Fetches MNIST on first use (cached, checksum-verified), then trains the default MLP.
-# One BLAS thread: these matmuls are small, and on a busy 2-core machine OpenBLAS's
-# spinning threads made the run 5-7x slower (measured: 63-90 s against 13 s).
-# Only the runtime dependencies are installed: training needs no test tools.
-mnist: $(RUNTIME)
-	OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 MKL_NUM_THREADS=1 $(VENV)/bin/tracegrad mnist
+# Fetches MNIST on first use (cached, checksum-verified), then trains the default MLP
+# (tracegrad pins BLAS to one thread itself: see nn/threads.py). Only the runtime
+# dependencies are installed: training needs no test tools. Then: what to try next.
+mnist: $(RUNTIME) dot
+	$(VENV)/bin/tracegrad mnist
+	@echo
+	@echo "Next, try these (or run 'source $(VENV)/bin/activate' once, then drop the $(VENV)/bin/ prefix):"
+	@echo "  $(VENV)/bin/tracegrad graph \"sigmoid(w*x + b)\" --set w=2 x=-1 b=0.5         # draws graph.svg"
+	@echo "  $(VENV)/bin/tracegrad mnist --epochs 3 --plot curves.png --save model.npz"
+	@echo "  $(VENV)/bin/tracegrad --help                                                # every command"
+	@echo "  $(VENV)/bin/python                                                          # then paste the README's 30-second tour"
+	@echo "  make lab                                                                  # the tutorials, in JupyterLab"
+
+# JupyterLab (the `notebooks` extra) in the same venv, opened on the tutorials. Its
+# kernel is this venv's Python. Jupyter refuses to run as root unless told (containers).
+lab: $(LAB) dot
+	$(VENV)/bin/jupyter lab notebooks/ $$([ "$$(id -u)" = 0 ] && echo --allow-root)
 
 # The README's table: medians, one BLAS thread (see benchmarks/mnist_epoch.py).
 bench: $(BENCH) $(DEV)
 	$(PY) benchmarks/scalar_vs_micrograd.py
-	OPENBLAS_NUM_THREADS=1 $(PY) benchmarks/mnist_epoch.py
-	OPENBLAS_NUM_THREADS=1 $(PY) benchmarks/cnn_epoch.py
+	$(PY) benchmarks/mnist_epoch.py
+	$(PY) benchmarks/cnn_epoch.py
 
 # Re-run the tutorials in place so their committed outputs match the code.
 notebooks: $(DEV) dot
-	OPENBLAS_NUM_THREADS=1 $(PY) notebooks/refresh.py
+	$(PY) notebooks/refresh.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .hypothesis build *.egg-info

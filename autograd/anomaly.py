@@ -16,8 +16,7 @@ from typing import Any, Iterator, Sequence
 
 import numpy as np
 
-from autograd.recording import state
-
+active = False  # inside detect_anomaly(); process-wide like PyTorch's, and one global read per op
 _origins: "weakref.WeakKeyDictionary[Any, str]" = weakref.WeakKeyDictionary()
 _PACKAGE = os.path.dirname(os.path.abspath(__file__))
 
@@ -25,12 +24,12 @@ _PACKAGE = os.path.dirname(os.path.abspath(__file__))
 @contextmanager
 def detect_anomaly() -> Iterator[None]:
     """Context manager: record where nodes are made and stop at the first inf or NaN."""
-    previous = state.anomaly
-    state.anomaly = True
+    global active
+    previous, active = active, True
     try:
         yield
     finally:
-        state.anomaly = previous
+        active = previous
 
 
 def record(node: Any) -> None:

@@ -3,8 +3,11 @@
 Every consumer runs this loop: ``Value.backward``, ``Tensor.backward``, ``autograd.grad``
 (first or higher order), and ``viz``'s step-through and ``explain``, which watch it send
 each contribution through ``on_step``. The engines differ only in how a node turns its
-upstream gradient into one contribution per parent, ``node._send(g, create_graph)``:
-a ``Value`` multiplies by its stored local derivatives, a ``Tensor`` runs its VJP rules.
+upstream gradient into one share per parent: a ``Value`` stores its local derivatives
+as numbers, so its shares are ``local * g``, computed right here (a scalar graph has
+tens of thousands of nodes, and a method call per node would cost a fifth of the
+pass); a ``Tensor`` runs its VJP rules in ``node._send(g, create_graph)``, as does a
+``Value`` when a graph of the derivative is wanted.
 
 Gradients live in a dict keyed by node, never on the nodes, so the loop itself changes
 nothing in the graph: ``backward()`` copies the result into ``.grad``; ``grad()`` returns
@@ -37,17 +40,25 @@ def backprop(roots: Sequence, seeds: Sequence, *, create_graph: bool = False,
     get = grads.get
     for node in reversed(order):
         parents = node.parents
-        g = get(node)
-        if g is None or not parents:
-            if on_step is not None:
-                on_step(node, (), grads)
-            continue
-        sent = node._send(g, create_graph)
-        for parent, share in zip(parents, sent):
-            if share is not None:
-                previous = get(parent)
-                # A new sum, never +=: a share may be (a view of) another node's gradient.
-                grads[parent] = share if previous is None else previous + share
-        if on_step is not None:
-            on_step(node, sent, grads)
+        if parents:
+            g = get(node)
+            if g is not None:
+                if node.numeric_locals and not create_graph:
+                    # parent.grad += local × upstream, literally (a Value's hot path).
+                    for parent, local in zip(parents, node.local_grads):
+                        grads[parent] = get(parent, 0.0) + local * g
+                    if on_step is not None:
+                        on_step(node, [local * g for local in node.local_grads], grads)
+                    continue
+                sent = node._send(g, create_graph)
+                for parent, share in zip(parents, sent):
+                    if share is not None:
+                        previous = get(parent)
+                        # A new sum, never +=: a share may be (a view of) another node's grad.
+                        grads[parent] = share if previous is None else previous + share
+                if on_step is not None:
+                    on_step(node, sent, grads)
+                continue
+        if on_step is not None:  # a leaf, or a node no gradient reached: nothing to send
+            on_step(node, (), grads)
     return order, grads

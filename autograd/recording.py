@@ -13,7 +13,6 @@ from typing import Iterator
 class _State(threading.local):
     enabled: bool = True       # record parents and local derivatives?
     scope: str | None = None   # name of the module call that is creating nodes
-    anomaly: bool = False      # inside detect_anomaly(): record and check every node
     last_root: object = None   # weakref to the root of the latest backward() in this thread
 
 

@@ -70,7 +70,7 @@ def _fill(node: Tensor, data: np.ndarray, parents: tuple, local_grads: tuple, op
     node.label = None
     node.scope = state.scope
     node.requires_grad = requires_grad
-    if state.anomaly:
+    if anomaly.active:
         anomaly.record(node)
     return node
 
@@ -157,6 +157,7 @@ class Tensor:
     __slots__ = ("_data", "_version", "_grad", "parents", "local_grads", "op", "fn", "params",
                  "saved_versions", "label", "scope", "requires_grad", "__weakref__")
     is_parameter = False  # nn.Parameter sets this; viz styles parameters apart
+    numeric_locals = False  # local_grads are VJP rules, which _send applies
     __array_ufunc__ = None  # ndarray + Tensor defers to Tensor.__radd__, never an object array
 
     parents: tuple
@@ -529,7 +530,7 @@ class Tensor:
             if share.dtype != pdata.dtype:
                 share = share.astype(pdata.dtype)
             sent.append(share)
-        if state.anomaly:
+        if anomaly.active:
             anomaly.check_sent(self, sent)
         return sent
 
@@ -661,7 +662,7 @@ def _non_finite_message(leaf: Tensor, order: list, grads: dict) -> str:
             break
     where = (f"; it first appeared in the gradient that the {origin.op!r} op "
              f"({_name(origin)}) sends to its inputs" if origin is not None else "")
-    if origin is not None and state.anomaly:
+    if origin is not None and anomaly.active:
         where += f", created at {anomaly.where(origin)}"
     return (f"backward: the gradient of {_name(leaf)} holds inf or nan{where}. The loss is "
             "finite, but a derivative overflowed (for example 1/x at a tiny x, or a large "

@@ -54,7 +54,7 @@ def _fill(node: "Value", data: float, parents: tuple, local_grads: tuple, op: st
     node.params = params
     node.label = None
     node.scope = state.scope
-    if state.anomaly:
+    if anomaly.active:
         anomaly.record(node)
     return node
 
@@ -74,9 +74,11 @@ def _describe(parents: tuple) -> str:
     return ", ".join(repr(p) for p in parents)
 
 
-def _apply(fn: ValueOp, parents: tuple, data: float, *params: float, op: str = "") -> "Value":
-    """An op's output node: ``data`` is its value, computed by ``fn.forward`` by the caller
-    (which refused bad input first). Refuses inf and NaN so they never spread silently."""
+def _apply(fn: ValueOp, parents: tuple, args: tuple, params: tuple = (), op: str = "") -> "Value":
+    """The node for ``fn`` applied to ``parents``, whose data are ``args``: its value from
+    ``fn.forward`` and its local derivatives from ``fn.local``, side by side. The methods
+    refuse bad input first; this refuses inf and NaN so they never spread silently."""
+    data = fn.forward(*args, *params)
     if not -_INF < data < _INF:
         if data != data:
             raise ValueError(f"{fn.name}: result is NaN for inputs {_describe(parents)}")
@@ -84,16 +86,34 @@ def _apply(fn: ValueOp, parents: tuple, data: float, *params: float, op: str = "
     if not state.enabled:  # under no_grad() the result is a plain leaf
         return _leaf(data)
     if fn.exact:
-        local = fn.local(*[p.data for p in parents], data, *params)
+        local = fn.local(*args, data, *params)
     else:
         try:
-            local = fn.local(*[p.data for p in parents], data, *params)
+            local = fn.local(*args, data, *params)
         except (OverflowError, ZeroDivisionError):  # a finite result with an infinite slope
             local = (_INF,)
         for slope in local:
             if not -_INF < slope < _INF:
                 raise ValueError(f"{fn.name}: the derivative is infinite at {_describe(parents)}")
     return _fill(_new(Value), data, parents, local, op or fn.name, fn, params)
+
+
+# The two hot paths of _apply, spelled out for the ops whose slope is finite wherever
+# their value is: a neuron's forward pass is thousands of these calls.
+def _unary(fn: ValueOp, x: "Value") -> "Value":
+    a = x.data
+    data = fn.forward(a)
+    if fn.exact and -_INF < data < _INF and state.enabled:
+        return _fill(_new(Value), data, (x,), fn.local(a, data), fn.name, fn, ())
+    return _apply(fn, (x,), (a,))
+
+
+def _binary(fn: ValueOp, x: "Value", y: "Value") -> "Value":
+    a, b = x.data, y.data
+    data = fn.forward(a, b)
+    if fn.exact and -_INF < data < _INF and state.enabled:
+        return _fill(_new(Value), data, (x, y), fn.local(a, b, data), fn.name, fn, ())
+    return _apply(fn, (x, y), (a, b))
 
 
 class Value:
@@ -107,6 +127,7 @@ class Value:
     __slots__ = ("data", "grad", "parents", "local_grads", "op", "fn", "params", "label",
                  "scope", "__weakref__")
     is_parameter = False  # nn.scalar.Parameter sets this; viz styles parameters apart
+    numeric_locals = True  # local_grads are numbers: the chain-rule loop multiplies them itself
 
     data: float
     grad: float
@@ -126,22 +147,19 @@ class Value:
 
     # ---- arithmetic: result and local derivatives side by side (rules in value_ops) ----
     def __add__(self, other: Value | Number) -> Value:
-        other = _wrap(other, "+")
-        return _apply(ops.ADD, (self, other), self.data + other.data)
+        return _binary(ops.ADD, self, other if type(other) is Value else _wrap(other, "+"))
 
     def __radd__(self, other: Number) -> Value:
         return _wrap(other, "+") + self
 
     def __sub__(self, other: Value | Number) -> Value:
-        other = _wrap(other, "-")
-        return _apply(ops.SUB, (self, other), self.data - other.data)
+        return _binary(ops.SUB, self, other if type(other) is Value else _wrap(other, "-"))
 
     def __rsub__(self, other: Number) -> Value:
         return _wrap(other, "-") - self
 
     def __mul__(self, other: Value | Number) -> Value:
-        other = _wrap(other, "*")
-        return _apply(ops.MUL, (self, other), self.data * other.data)
+        return _binary(ops.MUL, self, other if type(other) is Value else _wrap(other, "*"))
 
     def __rmul__(self, other: Number) -> Value:
         return _wrap(other, "*") * self
@@ -150,13 +168,13 @@ class Value:
         other = _wrap(other, "/")
         if other.data == 0.0:
             raise ZeroDivisionError(f"/: division by zero: {self!r} / {other!r}")
-        return _apply(ops.DIV, (self, other), self.data / other.data)
+        return _binary(ops.DIV, self, other)
 
     def __rtruediv__(self, other: Number) -> Value:
         return _wrap(other, "/") / self
 
     def __neg__(self) -> Value:
-        return _apply(ops.NEG, (self,), -self.data)
+        return _unary(ops.NEG, self)
 
     def __pos__(self) -> Value:
         return self
@@ -175,10 +193,9 @@ class Value:
         if a == 0.0 and 0.0 < b < 1.0:
             raise ValueError(f"**: the derivative of x ** {b} is infinite at {self!r}")
         try:
-            data = a ** b
+            return _apply(ops.POW_CONST, (self,), (self.data,), (b,), f"**{b:g}")
         except OverflowError:
             raise OverflowError(f"**: result overflows a float: {self!r} ** {b}") from None
-        return _apply(ops.POW_CONST, (self,), data, b, op=f"**{b:g}")
 
     def __rpow__(self, base: Number) -> Value:
         return _pow_value(_wrap(base, "**"), self)
@@ -186,15 +203,14 @@ class Value:
     # ---- functions ------------------------------------------------------------------
     def exp(self) -> Value:
         try:
-            e = math.exp(self.data)
+            return _unary(ops.EXP, self)
         except OverflowError:
             raise OverflowError(f"exp: result overflows a float for {self!r}") from None
-        return _apply(ops.EXP, (self,), e)
 
     def log(self) -> Value:
         if self.data <= 0.0:
             raise ValueError(f"log: input must be > 0, got {self!r}")
-        return _apply(ops.LOG, (self,), math.log(self.data))
+        return _unary(ops.LOG, self)
 
     def sqrt(self) -> Value:
         x = self.data
@@ -202,20 +218,19 @@ class Value:
             raise ValueError(f"sqrt: input must be >= 0, got {self!r}")
         if x == 0.0:
             raise ValueError(f"sqrt: the derivative is infinite at {self!r}")
-        return _apply(ops.SQRT, (self,), math.sqrt(x))
+        return _unary(ops.SQRT, self)
 
     def tanh(self) -> Value:
-        return _apply(ops.TANH, (self,), math.tanh(self.data))
+        return _unary(ops.TANH, self)
 
     def sigmoid(self) -> Value:
-        return _apply(ops.SIGMOID, (self,), ops.SIGMOID.forward(self.data))
+        return _unary(ops.SIGMOID, self)
 
     def relu(self) -> Value:
-        x = self.data
-        return _apply(ops.RELU, (self,), x if x > 0.0 else 0.0)
+        return _unary(ops.RELU, self)
 
     def __abs__(self) -> Value:
-        return _apply(ops.ABS, (self,), abs(self.data))
+        return _unary(ops.ABS, self)
 
     def abs(self) -> Value:
         return self.__abs__()
@@ -226,7 +241,7 @@ class Value:
         parents = tuple(_wrap(v, "sum") for v in values)
         if not parents:
             raise ValueError("sum: needs at least one term")
-        return _apply(ops.SUM, parents, math.fsum([p.data for p in parents]))
+        return _apply(ops.SUM, parents, tuple([p.data for p in parents]))
 
     # ---- the chain rule ---------------------------------------------------------------
     def backward(self) -> None:
@@ -236,12 +251,12 @@ class Value:
         leaves accumulate across calls until ``zero_grad()``, as in PyTorch.
         """
         order, grads = backprop((self,), (1.0,))
-        for g in grads.values():
-            if g - g != 0.0:  # true only for inf and NaN: refuse before writing any grad
-                node = _first_overflow(order, grads)
-                at = f" (created at {anomaly.where(node)})" if state.anomaly else ""
-                raise OverflowError(f"backward: the gradient of {node!r}{at} overflowed; "
-                                    "scale the loss or the inputs down")
+        total = sum(grads.values())  # finite if every gradient is (one C loop), or it overflowed
+        if total - total != 0.0 and any(g - g != 0.0 for g in grads.values()):
+            node = _first_overflow(order, grads)  # refuse before writing any grad
+            at = f" (created at {anomaly.where(node)})" if anomaly.active else ""
+            raise OverflowError(f"backward: the gradient of {node!r}{at} overflowed; "
+                                "scale the loss or the inputs down")
         get = grads.get
         for node in order:
             if node.parents:
@@ -250,10 +265,9 @@ class Value:
                 node.grad += get(node, 0.0)
         state.last_root = weakref.ref(self)
 
-    def _send(self, g: float | Value, create_graph: bool) -> list:
-        """Local × upstream for each parent: floats, or nodes of the derivative's graph."""
-        if not create_graph:
-            return [local * g for local in self.local_grads]
+    def _send(self, g: Value, create_graph: bool) -> list:
+        """Local × upstream for each parent, as nodes of the derivative's graph (the loop
+        multiplies the stored numbers itself when no graph is wanted)."""
         with derivative_scope(f"of {self.op}"):
             local = self.fn.local(*self.parents, self, *self.params)  # type: ignore[union-attr]
             return [g if slope == 1.0 and type(slope) is float else slope * g
@@ -298,7 +312,6 @@ def _pow_value(base: Value, exponent: Value) -> Value:
     if a == 0.0 and 0.0 < b < 1.0:
         raise ValueError(f"**: the derivative of x ** {b} is infinite at {base!r}")
     try:
-        data = a ** b  # 0 ** 0 is 1, with gradients (0, 0) as in PyTorch
+        return _binary(ops.POW, base, exponent)  # 0 ** 0 is 1, with gradients (0, 0) as in PyTorch
     except OverflowError:
         raise OverflowError(f"**: result overflows a float: {base!r} ** {exponent!r}") from None
-    return _apply(ops.POW, (base, exponent), data)

@@ -14,6 +14,7 @@ and ``{out}``; diagrams and ``explain`` print it beside the number.
 from __future__ import annotations
 
 import math
+import operator
 from typing import Any, Callable, NamedTuple
 
 
@@ -51,11 +52,11 @@ def _log(x: Any) -> Any:
     return math.log(x) if type(x) is float else x.log()
 
 
-ADD = ValueOp("+", lambda a, b: a + b, lambda a, b, out: (1.0, 1.0), ("1", "1"), True)
-SUB = ValueOp("-", lambda a, b: a - b, lambda a, b, out: (1.0, -1.0), ("1", "−1"), True)
-MUL = ValueOp("*", lambda a, b: a * b, lambda a, b, out: (b, a), ("{1}", "{0}"), True)
+ADD = ValueOp("+", operator.add, lambda a, b, out: (1.0, 1.0), ("1", "1"), True)
+SUB = ValueOp("-", operator.sub, lambda a, b, out: (1.0, -1.0), ("1", "−1"), True)
+MUL = ValueOp("*", operator.mul, lambda a, b, out: (b, a), ("{1}", "{0}"), True)
 DIV = ValueOp("/", _div, lambda a, b, out: (1.0 / b, -out / b), ("1/{1}", "−{out}/{1}"))
-NEG = ValueOp("neg", lambda x: -x, lambda x, out: (-1.0,), ("−1",), True)
+NEG = ValueOp("neg", operator.neg, lambda x, out: (-1.0,), ("−1",), True)
 POW = ValueOp("**", lambda a, b: a ** b, _pow_local, ("{1}·{0}^({1}−1)", "{out}·log {0}"))
 POW_CONST = ValueOp("**", lambda x, p: x ** p, _pow_const_local, ("{p}·{0}^({p}−1)",))
 EXP = ValueOp("exp", math.exp, lambda x, out: (out,), ("{out}",), True)

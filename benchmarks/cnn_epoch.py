@@ -4,11 +4,11 @@ Both run the same network from the same initial weights on the same batches:
 conv 3×3 (1→16) → max-pool 2 → BatchNorm → ReLU → conv 3×3 (16→32) → max-pool 2 →
 BatchNorm → ReLU → Linear(1568→128) → ReLU → Linear(128→10), softmax cross-entropy,
 SGD with momentum (lr 0.05, 0.9), batches of 128. The goal (issue 14) is a tracegrad
-epoch within 2x of PyTorch's. One thread each: numpy's OpenBLAS follows
-``OPENBLAS_NUM_THREADS`` and torch is set to the same count.
+epoch within 2x of PyTorch's. numpy's BLAS and PyTorch both run ``--threads`` threads
+(default 1, as ``nn.fit``).
 
-Run: ``OPENBLAS_NUM_THREADS=1 .venv/bin/python benchmarks/cnn_epoch.py [--repeats 3]
-[--batches N]`` (``--batches`` times the first N batches only, for a quick look).
+Run: ``.venv/bin/python benchmarks/cnn_epoch.py [--repeats 3] [--batches N] [--threads N]``
+(``--batches`` times the first N batches only, for a quick look).
 """
 from __future__ import annotations
 
@@ -22,7 +22,7 @@ import nn
 from autograd import Tensor
 
 from _timing import interleaved_epochs, report
-from mnist_epoch import blas_threads
+from nn.threads import DEFAULT_THREADS, blas_threads
 
 BATCH, LR, MOMENTUM = 128, 0.05, 0.9
 Step = Callable[[np.ndarray, np.ndarray], float]
@@ -52,13 +52,13 @@ def tracegrad_step(model: nn.CNN) -> Step:
     return step
 
 
-def torch_step(model: nn.CNN) -> Step | None:
+def torch_step(model: nn.CNN, threads: int) -> Step | None:
     """The same network in torch.nn, with ``model``'s initial weights copied in."""
     try:
         import torch
     except ImportError:
         return None
-    torch.set_num_threads(blas_threads())
+    torch.set_num_threads(threads)
     t = torch.nn
     net = t.Sequential(t.Conv2d(1, 16, 3, padding=1, bias=False), t.MaxPool2d(2),
                        t.BatchNorm2d(16), t.ReLU(), t.Conv2d(16, 32, 3, padding=1, bias=False),
@@ -84,20 +84,28 @@ def main() -> None:
     parser.add_argument("--repeats", type=int, default=3, help="epochs timed per implementation")
     parser.add_argument("--batches", type=int, help="time only the first N batches of the epoch")
     parser.add_argument("--random", action="store_true", help="use random data, not MNIST")
+    parser.add_argument("--threads", type=int, default=DEFAULT_THREADS,
+                        help=f"BLAS threads for numpy and torch (default {DEFAULT_THREADS})")
     args = parser.parse_args()
+    with blas_threads(args.threads, "--threads"):
+        run(args)
+
+
+def run(args: argparse.Namespace) -> None:
 
     x, y, source = load_images(args.random)
     work = [(x[i:i + BATCH], y[i:i + BATCH]) for i in range(0, len(x), BATCH)][:args.batches]
     model = nn.CNN(rng=0)
-    candidates = {"pytorch (cpu)": torch_step(model), "tracegrad": tracegrad_step(model)}
+    candidates = {"pytorch (cpu)": torch_step(model, args.threads),
+                  "tracegrad": tracegrad_step(model)}
     steps = {name: step for name, step in candidates.items() if step is not None}
     losses: dict[str, list[float]] = {name: [] for name in steps}
     recorded = {name: (lambda xb, yb, step=step, out=losses[name]: out.append(step(xb, yb)))
                 for name, step in steps.items()}
     print(f"CNN epoch benchmark: {source}, {len(work)} batches of {BATCH}, "
           f"model {model.display()}, SGD lr {LR} momentum {MOMENTUM}, {args.repeats} epochs each")
-    print(f"threads: {blas_threads()} for numpy's OpenBLAS and for torch; chunks of 20 batches, "
-          "interleaved (see benchmarks/_timing.py)")
+    print(f"threads: {args.threads} for numpy's BLAS and for torch (--threads to change both); "
+          "chunks of 20 batches, interleaved (see benchmarks/_timing.py)")
     times = interleaved_epochs(recorded, work, args.repeats)
     if "pytorch (cpu)" not in times:
         print(f"tracegrad: median {statistics.median(times['tracegrad']):.2f} s per epoch "

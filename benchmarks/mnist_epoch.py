@@ -5,32 +5,24 @@ cross-entropy, plain SGD with lr 0.1, batches of 100, one pass over 60,000 x 784
 float32 images, starting from the same weights. The goal (issue 3) is a tracegrad
 epoch within 1.15x of the hand-written numpy epoch, the floor for any numpy engine.
 
-Run: ``.venv/bin/python benchmarks/mnist_epoch.py [--repeats 5] [--random]``. On a busy
-machine, ``OPENBLAS_NUM_THREADS=1`` (PyTorch follows it) keeps BLAS threads from
-fighting other jobs, which otherwise swamps the differences being measured.
+Run: ``.venv/bin/python benchmarks/mnist_epoch.py [--repeats 5] [--random] [--threads N]``.
+numpy's BLAS and PyTorch both run ``--threads`` threads (default 1, as ``nn.fit``): on a
+busy machine more threads fight other jobs, which swamps the differences being measured.
 """
 from __future__ import annotations
 
 import argparse
-import os
 import statistics
 from typing import Callable
 
 import numpy as np
 
 from autograd import Tensor, no_grad
+from nn.threads import DEFAULT_THREADS, blas_threads
 
 from _timing import interleaved_epochs, report
 
 LR, BATCH, SIZES = 0.1, 100, (784, 100, 10)
-
-
-def blas_threads() -> int:
-    """The thread count numpy's OpenBLAS uses: its environment variable, else every core."""
-    for var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS"):
-        if os.environ.get(var, "").isdigit():
-            return int(os.environ[var])
-    return os.cpu_count() or 1
 
 
 def load_data(force_random: bool) -> tuple[np.ndarray, np.ndarray, str]:
@@ -132,13 +124,13 @@ def tracegrad_nn_step() -> Step | None:
     return step
 
 
-def torch_step() -> Step | None:
+def torch_step(threads: int) -> Step | None:
     """PyTorch CPU with torch.nn and torch.optim.SGD, or None when torch is missing."""
     try:
         import torch
     except ImportError:
         return None
-    torch.set_num_threads(blas_threads())  # the same number of threads as numpy's BLAS
+    torch.set_num_threads(threads)  # the same number of threads as numpy's BLAS
     w1, b1, w2, b2 = (torch.from_numpy(w.copy()) for w in init_weights())
     model = torch.nn.Sequential(torch.nn.Linear(784, 100), torch.nn.ReLU(),
                                 torch.nn.Linear(100, 10))
@@ -163,14 +155,21 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeats", type=int, default=5, help="epochs timed per implementation")
     parser.add_argument("--random", action="store_true", help="use random data, not MNIST")
+    parser.add_argument("--threads", type=int, default=DEFAULT_THREADS,
+                        help=f"BLAS threads for numpy and torch (default {DEFAULT_THREADS})")
     args = parser.parse_args()
+    with blas_threads(args.threads, "--threads"):
+        run(args)
+
+
+def run(args: argparse.Namespace) -> None:
 
     x, y, source = load_data(args.random)
     work = batches(x, y)
     candidates = {"numpy (hand-written)": numpy_step(),
                   "tracegrad (nn.MLP + SGD)": tracegrad_nn_step(),
                   "tracegrad (raw Tensor ops)": tracegrad_raw_step(),
-                  "pytorch (cpu)": torch_step()}
+                  "pytorch (cpu)": torch_step(args.threads)}
     steps = {name: step for name, step in candidates.items() if step is not None}
     losses: dict[str, list[float]] = {name: [] for name in steps}
     recorded = {name: (lambda xb, yb, step=step, out=losses[name]: out.append(step(xb, yb)))
@@ -178,9 +177,8 @@ def main() -> None:
 
     print(f"MNIST epoch benchmark: {source}, {len(x)} x {x.shape[1]} float32, "
           f"MLP 784-100-10 ReLU, SGD lr {LR}, batch {BATCH}, {args.repeats} epochs each")
-    print(f"threads: {blas_threads()} for numpy's OpenBLAS"
-          + (" and for torch" if "pytorch (cpu)" in steps else "")
-          + " (set OPENBLAS_NUM_THREADS to change both)")
+    print(f"threads: {args.threads} for numpy's BLAS"
+          + (" and for torch" if "pytorch (cpu)" in steps else "") + " (--threads to change both)")
     print("epochs are timed in interleaved chunks of 20 batches (see benchmarks/_timing.py)")
     times = interleaved_epochs(recorded, work, args.repeats)
     print(report(times, baseline="numpy (hand-written)"))

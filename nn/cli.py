@@ -1,4 +1,9 @@
-"""The ``tracegrad`` command line: finds the subcommands in ``nn.commands``."""
+"""The ``tracegrad`` command line: finds the subcommands in ``nn.commands``.
+
+Every refusal, whoever raises it (argparse, a command, the data loader, Graphviz), is
+reported here as one line on stderr with exit code 2; Ctrl-C prints ``interrupted``
+and exits with 130, the shell's code for SIGINT.
+"""
 from __future__ import annotations
 
 import argparse
@@ -6,9 +11,21 @@ import importlib
 import pkgutil
 import sys
 from importlib.metadata import PackageNotFoundError, version
-from typing import Sequence
+from typing import NoReturn, Sequence
 
 import nn.commands
+from viz.render import GraphvizNotFoundError, install_commands
+
+
+class UsageError(Exception):
+    """A bad command line, as argparse found it."""
+
+
+class Parser(argparse.ArgumentParser):
+    """argparse, but a usage error is one line (its usage block is in ``--help``)."""
+
+    def error(self, message: str) -> NoReturn:
+        raise UsageError(f"{self.prog}: error: {message} (see {self.prog} --help)")
 
 
 def _version() -> str:
@@ -19,15 +36,13 @@ def _version() -> str:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="tracegrad",
-        description="An autograd engine that draws the chain rule.",
-    )
+    parser = Parser(prog="tracegrad", description="An autograd engine that draws the chain rule.")
     parser.add_argument("--version", action="version", version=f"tracegrad {_version()}")
+    # Subparsers are made by the parent's class, so they refuse in one line too.
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
     for info in sorted(pkgutil.iter_modules(nn.commands.__path__), key=lambda m: m.name):
-        if info.name.startswith("_"):
-            continue  # a helper shared by commands, not a command
+        if info.name.startswith("_"):  # a helper the commands share
+            continue
         module = importlib.import_module(f"nn.commands.{info.name}")
         module.register(subparsers)  # each sets its handler with set_defaults(handler=...)
     return parser
@@ -35,15 +50,29 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
-    args = parser.parse_args(argv)
+    try:
+        args = parser.parse_args(argv)
+    except UsageError as error:
+        print(error, file=sys.stderr)
+        return 2
     if args.command is None:
         parser.print_help()
         return 0
     try:
         return int(args.handler(args) or 0)
-    except (ValueError, TypeError, ConnectionError, FileNotFoundError) as error:
+    except KeyboardInterrupt:
+        # Files are written atomically, so an interrupted run leaves none half-written.
+        print("interrupted", file=sys.stderr)
+        return 130
+    except GraphvizNotFoundError:
+        print(f"tracegrad {args.command}: error: Graphviz's dot program is not installed, so the "
+              f"diagram cannot be rendered; install it ({install_commands()}), or write "
+              f"the DOT source instead with a .dot file name", file=sys.stderr)
+        return 2
+    except (ValueError, TypeError, ArithmeticError, ConnectionError, OSError) as error:
         # Bad options, data or files: one line, as argparse reports bad arguments.
-        print(f"tracegrad {args.command}: error: {error}", file=sys.stderr)
+        message = " ".join(str(error).split())  # a multi-line message becomes one line
+        print(f"tracegrad {args.command}: error: {message}", file=sys.stderr)
         return 2
 
 

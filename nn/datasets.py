@@ -97,7 +97,8 @@ def load_splits(spec: DatasetSpec, data_dir: str | os.PathLike | None = None, *,
         extra = "" if spec.fallback else f" ({spec.title} has no package-index fallback)"
         raise ConnectionError(
             f"could not get {spec.title} from any source{extra}:\n" + "\n".join(failures)
-            + "\nDownload the four IDX files yourself and pass data_dir= or set $TRACEGRAD_DATA.")
+            + "\nDownload the four IDX files yourself and pass their directory as data_dir= "
+            "(tracegrad --data-dir DIR) or set $TRACEGRAD_DATA.")
     path = store_in_cache(spec, splits, cache)
     if path is not None:
         logger.info("%s: cached in %s", spec.title, path)

@@ -59,14 +59,14 @@ def read_idx_directory(spec: DatasetSpec, directory: Path) -> Splits:
     directory = Path(directory)
     if not directory.is_dir():
         raise FileNotFoundError(f"data directory {directory} does not exist; create it with the four "
-                                f"{spec.title} IDX files, or leave data_dir/$TRACEGRAD_DATA unset to "
-                                f"download the data")
+                                f"{spec.title} IDX files, or leave data_dir= (--data-dir) and "
+                                f"$TRACEGRAD_DATA unset to download the data")
     paths = [find_idx_file(directory, f.name) for f in spec.files]
     missing = [f.name for f, p in zip(spec.files, paths) if p is None]
     if missing:
         raise FileNotFoundError(f"{directory} lacks {', '.join(missing)} (each may also be .gz); "
                                 f"put the four {spec.title} IDX files there, or leave "
-                                f"data_dir/$TRACEGRAD_DATA unset to download the data")
+                                f"data_dir= (--data-dir) and $TRACEGRAD_DATA unset to download the data")
     names = [str(p) for p in paths]
     arrays = [decode_idx_file(spec, f, _read(spec, f, p), name)
               for f, p, name in zip(spec.files, paths, names)]

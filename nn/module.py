@@ -62,7 +62,7 @@ class Module:
     ``ReLU()`` (see :meth:`display`), and ``uid`` is an integer unique to this
     instance within the process. Nested calls join scopes with ``'/'``
     (``MLP(2→4→1)#3/Linear(2→4)#1``). Diagrams show the part before ``'#'`` as a
-    cluster title; the uid keeps two identical layers apart.
+    box or cluster title; the uid keeps two identical layers apart.
     """
 
     training: bool
@@ -70,6 +70,7 @@ class Module:
     # Names of attributes holding state that is saved and loaded but not trained, such
     # as BatchNorm's running statistics (PyTorch's "buffers"): numpy arrays, updated in place.
     buffer_names: tuple[str, ...] = ()
+    _named = False  # have this module's parameters been labelled with their paths?
 
     def __new__(cls, *args: Any, **kwargs: Any) -> "Module":
         # Set here rather than in __init__ so a subclass that forgets
@@ -100,6 +101,8 @@ class Module:
         # calls one module per neuron, and a generator-based context manager would
         # cost more than the neuron's arithmetic.
         previous = state.scope
+        if previous is None and not self._named:  # the outermost call names the parameters
+            self.name_parameters()
         name = f"{self.display()}#{self._uid}"
         state.scope = name if previous is None else f"{previous}/{name}"
         try:
@@ -108,6 +111,18 @@ class Module:
             state.scope = previous
 
     # ---- names ---------------------------------------------------------------------
+    def name_parameters(self) -> None:
+        """Label every parameter with its path in this module, ``layers.0.weight``, the name
+        diagrams show. Run by the first call from outside any module; a label the user
+        chose (one that is not the end of the path) is kept."""
+        for path, p in self.named_parameters():
+            parts = path.split(".")
+            # A layer's own names: "weight" for layers.0.weight, "w0" for neurons.0.w.0.
+            own = p.label in (parts[-1], "".join(parts[-2:])) or path.endswith(f".{p.label}")
+            if p.label is None or own:
+                p.label = path
+        object.__setattr__(self, "_named", True)
+
     def display(self) -> str:
         """Short title for diagrams, e.g. ``Linear(784→100)``; subclasses override it."""
         return f"{type(self).__name__}()"

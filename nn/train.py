@@ -22,8 +22,13 @@ from nn.data import DataLoader
 from nn.functional import accuracy, cross_entropy
 from nn.module import Module
 from nn.optim import LRScheduler, Optimizer
+from nn.threads import blas_threads
 
 Data = tuple[np.ndarray, np.ndarray]
+
+
+class TrainingDiverged(ValueError):
+    """The loss became non-finite (or, for the playground, blew up): the learning rate is too high."""
 
 
 @dataclass
@@ -92,13 +97,19 @@ def evaluate(model: Module, data: Data, batch_size: int = 1000) -> tuple[float, 
 def fit(model: Module, optimizer: Optimizer, train_data: Data | DataLoader, epochs: int, *,
         test_data: Data | None = None, batch_size: int = 128, scheduler: LRScheduler | None = None,
         rng: int | np.random.Generator | None = None, progress: bool | None = None,
-        on_epoch: Callable[[int, History], None] | None = None) -> History:
+        on_epoch: Callable[[int, History], None] | None = None,
+        on_step: Callable[[int, Tensor], None] | None = None,
+        threads: int | None = None) -> History:
     """Train ``model`` with softmax cross-entropy for ``epochs`` passes over ``train_data``.
 
     ``train_data`` is ``(x, y)`` (batched by a shuffling ``DataLoader`` seeded with
     ``rng``) or a ready ``DataLoader``. ``scheduler.step()`` runs after each epoch.
     ``on_epoch(epoch, history)`` is called after each epoch (1-based) with the
-    history so far. ``progress=None`` shows the bar only when stderr is a terminal.
+    history so far. ``on_step(step, loss)`` is called after each backward pass, before the
+    optimizer steps (``step`` counts from 1 across epochs), so it sees the loss's graph
+    and gradients (``nn.SignalHealth`` records them). ``progress=None`` shows the bar only
+    when stderr is a terminal. numpy's BLAS runs ``threads`` threads meanwhile (default
+    ``nn.threads.DEFAULT_THREADS``, 1: faster for an MLP's small matrices, see ``nn.threads``).
     """
     if not isinstance(model, Module):
         raise TypeError(f"fit: model must be an nn.Module, got {type(model).__name__}")
@@ -112,6 +123,15 @@ def fit(model: Module, optimizer: Optimizer, train_data: Data | DataLoader, epoc
         DataLoader(*_check_data(train_data, "fit: train_data"), batch_size, shuffle=True, rng=rng)
     if test_data is not None:
         test_data = _check_data(test_data, "fit: test_data")
+    with blas_threads(threads, "fit"):
+        return _fit(model, optimizer, loader, epochs, test_data, scheduler, progress, on_epoch,
+                    on_step)
+
+
+def _fit(model: Module, optimizer: Optimizer, loader: DataLoader, epochs: int,
+         test_data: Data | None, scheduler: LRScheduler | None, progress: bool | None,
+         on_epoch: Callable[[int, History], None] | None,
+         on_step: Callable[[int, Tensor], None] | None) -> History:
     show = sys.stderr.isatty() if progress is None else bool(progress)
     history = History()
     # Gradients are cleared right after each step rather than before each backward:
@@ -122,26 +142,28 @@ def fit(model: Module, optimizer: Optimizer, train_data: Data | DataLoader, epoc
         start = time.perf_counter()
         model.train()
         total_loss, correct, seen = 0.0, 0.0, 0
-        bar = tqdm(loader, total=len(loader), desc=f"epoch {epoch}/{epochs}", unit="batch",
-                   leave=False, disable=not show, dynamic_ncols=True)
-        for step, (xb, yb) in enumerate(bar, 1):
-            logits = model(Tensor(xb))
-            loss = cross_entropy(logits, yb)
-            value = float(loss.data)
-            if not math.isfinite(value):
-                bar.close()
-                raise ValueError(f"fit: the loss became {value} at epoch {epoch}, step {step}; "
-                                 f"training diverged: lower the learning rate")
-            loss.backward()
-            optimizer.step()
-            model.zero_grad()
-            history.step_loss.append(value)
-            total_loss += value * len(xb)
-            correct += accuracy(logits, yb) * len(xb)
-            seen += len(xb)
-            if show:
-                bar.set_postfix_str(f"loss {total_loss / seen:.4f}", refresh=False)
-        bar.close()
+        # The bar is closed however the epoch ends (Ctrl-C included), so no half-drawn
+        # bar is left on the terminal.
+        with tqdm(loader, total=len(loader), desc=f"epoch {epoch}/{epochs}", unit="batch",
+                  leave=False, disable=not show, dynamic_ncols=True) as bar:
+            for step, (xb, yb) in enumerate(bar, 1):
+                logits = model(Tensor(xb))
+                loss = cross_entropy(logits, yb)
+                value = float(loss.data)
+                if not math.isfinite(value):
+                    raise TrainingDiverged(f"fit: the loss became {value} at epoch {epoch}, "
+                                           f"step {step}; training diverged: lower the learning rate")
+                loss.backward()
+                if on_step is not None:
+                    on_step(len(history.step_loss) + 1, loss)
+                optimizer.step()
+                model.zero_grad()
+                history.step_loss.append(value)
+                total_loss += value * len(xb)
+                correct += accuracy(logits, yb) * len(xb)
+                seen += len(xb)
+                if show:
+                    bar.set_postfix_str(f"loss {total_loss / seen:.4f}", refresh=False)
         if scheduler is not None:
             scheduler.step()
         history.loss.append(total_loss / seen)

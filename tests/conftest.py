@@ -1,4 +1,4 @@
-"""Suite-wide settings: hypothesis profile and the `dot` marker policy."""
+"""Suite-wide settings: hypothesis profile and the `dot` and `browser` marker policy."""
 from __future__ import annotations
 
 import os
@@ -6,6 +6,8 @@ import shutil
 
 import pytest
 from hypothesis import HealthCheck, settings
+
+from tests.browser import find_chromium
 
 # No per-example deadline: the machine is shared and noisy, and speed is measured
 # in benchmarks/, never in tests.
@@ -17,10 +19,18 @@ settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "tracegrad"))
 
 
 def pytest_collection_modifyitems(config, items):
-    """Skip `dot` tests where Graphviz is missing, unless TRACEGRAD_REQUIRE_DOT=1 (CI)."""
-    if shutil.which("dot") or os.environ.get("TRACEGRAD_REQUIRE_DOT") == "1":
+    """Skip tests whose system tool is missing, unless TRACEGRAD_REQUIRE_DOT=1 (CI) requires them all.
+
+    `dot` tests need Graphviz; `browser` tests need headless Chromium.
+    """
+    if os.environ.get("TRACEGRAD_REQUIRE_DOT") == "1":
         return
-    skip = pytest.mark.skip(reason="Graphviz 'dot' not installed (sudo apt-get install graphviz)")
+    missing = {}
+    if not shutil.which("dot"):
+        missing["dot"] = "Graphviz 'dot' not installed (sudo apt-get install graphviz)"
+    if find_chromium() is None:
+        missing["browser"] = "Chromium not installed (sudo apt-get install chromium, or make chromium)"
     for item in items:
-        if "dot" in item.keywords:
-            item.add_marker(skip)
+        for marker, reason in missing.items():
+            if marker in item.keywords:
+                item.add_marker(pytest.mark.skip(reason=reason))

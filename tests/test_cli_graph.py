@@ -10,18 +10,49 @@ import pytest
 from nn.cli import main
 
 NEURON = ["graph", "sigmoid(w0*x0 + w1*x1 + b)", "--set", "w0=2", "x0=-1", "w1=-3", "x1=-2", "b=-3"]
+TO_STDOUT = ["-o", "-"]
 
 
-def fails(argv, capsys, code=2):
-    assert main(argv) == code
+def fails(argv, capsys):
+    """Every refusal: exit code 2, nothing on stdout, one line on stderr."""
+    assert main(argv) == 2
     captured = capsys.readouterr()
     assert captured.out == ""
+    assert captured.err.startswith("tracegrad graph: error: ") and captured.err.count("\n") == 1
     return captured.err
 
 
-def test_without_output_the_dot_source_goes_to_stdout(capsys):
+@pytest.mark.dot
+def test_without_output_it_writes_graph_svg_here_and_says_so(capsys, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
     assert main(NEURON) == 0
+    out, err = capsys.readouterr()
+    assert out == "" and err == "wrote graph.svg\n"
+    assert [p.name for p in tmp_path.iterdir()] == ["graph.svg"]
+    assert "<svg" in (tmp_path / "graph.svg").read_text()
+
+
+def test_without_output_or_graphviz_it_writes_graph_dot_and_says_why(capsys, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("PATH", "")
+    assert main(NEURON) == 0
+    out, err = capsys.readouterr()
+    assert out == "" and err.startswith("wrote graph.dot (Graphviz's dot is not installed")
+    assert (tmp_path / "graph.dot").read_text().startswith("digraph tracegrad {")
+
+
+def test_with_explain_and_no_output_it_only_explains(capsys, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    assert main(NEURON + ["--explain"]) == 0
+    assert capsys.readouterr().out.startswith("out.grad = 1.0")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_dash_output_prints_the_dot_source(capsys, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    assert main(NEURON + TO_STDOUT) == 0
     out = capsys.readouterr().out
+    assert list(tmp_path.iterdir()) == []
     assert out.startswith("digraph tracegrad {")
     for name in ("w0", "x0", "w1", "x1", "b"):
         assert f"<B>{name}</B> <FONT POINT-SIZE=\"9\">input" in out
@@ -44,18 +75,19 @@ def test_output_files_get_ordinary_permissions(capsys, tmp_path):
 
 
 def test_the_result_is_named_out_or_as_asked(capsys):
-    assert main(NEURON) == 0
+    assert main(NEURON + TO_STDOUT) == 0
     assert "<B>out</B> = sigmoid(v4)" in capsys.readouterr().out
-    assert main(NEURON + ["--name", "o"]) == 0
+    assert main(NEURON + TO_STDOUT + ["--name", "o"]) == 0
     assert "<B>o</B> = sigmoid(v4)" in capsys.readouterr().out
-    assert main(["graph", "w", "--set", "w=2"]) == 0
+    assert main(["graph", "w", "--set", "w=2", *TO_STDOUT]) == 0
     assert "<B>w</B> <FONT" in capsys.readouterr().out
 
 
 def test_missing_dot_is_explained_and_leaves_no_file(capsys, monkeypatch, tmp_path):
     monkeypatch.setenv("PATH", "")
-    err = fails(NEURON + ["-o", str(tmp_path / "neuron.svg")], capsys, code=1)
+    err = fails(NEURON + ["-o", str(tmp_path / "neuron.svg")], capsys)
     assert "sudo apt-get install graphviz" in err and "brew install graphviz" in err
+    assert "with a .dot file name" in err and ".source" not in err  # advice for a shell user
     assert list(tmp_path.iterdir()) == []
 
 
@@ -71,12 +103,12 @@ def test_writes_the_format_named_by_the_extension(capsys, tmp_path, ext, magic):
 @pytest.mark.parametrize("name", ["neuron.jpg", "neuron", "neuron.svgz", "neuron.html"])
 def test_other_extensions_are_refused(capsys, tmp_path, name):
     err = fails(NEURON + ["-o", str(tmp_path / name)], capsys)
-    assert "must be one of .svg, .png, .pdf or .dot" in err
+    assert "the file name must end in .svg, .png, .pdf or .dot" in err
     assert list(tmp_path.iterdir()) == []
 
 
 def test_no_backward_draws_the_forward_pass_only(capsys):
-    assert main(NEURON + ["--no-backward"]) == 0
+    assert main(NEURON + TO_STDOUT + ["--no-backward"]) == 0
     out = capsys.readouterr().out
     assert "<B>grad</B>" not in out and "∂root" not in out and " × " not in out
     assert ">0.7311</TD>" in out
@@ -91,16 +123,23 @@ def test_explain_prints_every_gradient(capsys):
     assert by_name["w0"] == "w0.grad = ∂v1/∂w0·v1.grad = (-1.0)(0.19661193324148185) = -0.19661193324148185"
 
 
+def test_explain_rounds_to_the_precision_asked_for(capsys):
+    assert main(NEURON + ["--explain", "--precision", "3"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0] == "out.grad = 1   (the seed: ∂out/∂out = 1)"
+    assert "w0.grad = ∂v1/∂w0·v1.grad = (-1)(0.197) = -0.197" in lines
+
+
 @pytest.mark.dot
 def test_html_writes_the_step_through(capsys, tmp_path):
     page = tmp_path / "steps.html"
-    assert main(NEURON + ["--html", str(page)]) == 0
+    assert main(NEURON + TO_STDOUT + ["--html", str(page)]) == 0
     assert page.read_text(encoding="utf-8").count("<svg") == 10
 
 
 @pytest.mark.parametrize("expression, words", [
     ("x.real", "attribute access"),
-    ("__import__('os').system('touch pwned')", "'__import__'"),
+    ("__import__('os').system('touch pwned')", "attribute access"),
     ("__import__", "names starting with '__'"),
     ("open('f')", "calling 'open'"),
     ("eval('1')", "calling 'eval'"),
@@ -160,8 +199,14 @@ def test_no_backward_with_html_or_explain_is_refused(capsys):
     assert "drop --no-backward" in err
 
 
+def test_a_refused_expression_names_the_leftmost_problem_and_counts_the_rest(capsys):
+    err = fails(["graph", "x.real + y[0] + open(z)", "--set", "x=1", "y=1", "z=1"], capsys)
+    assert err.startswith("tracegrad graph: error: not allowed in an expression: attribute access "
+                          "(a.b) at column 1 (and 2 more); use only numbers")
+
+
 def test_repeated_variables_are_one_node_and_numbers_are_constants(capsys):
-    assert main(["graph", "x*x + 2", "--set", "x=3"]) == 0
+    assert main(["graph", "x*x + 2", "--set", "x=3", *TO_STDOUT]) == 0
     out = capsys.readouterr().out
     assert out.count("<B>x</B> <FONT") == 1
     assert len(re.findall(r"^\tn\d+ -> (n\d+)", out, re.M)) == 4  # x→x*x twice, x*x→+, 2→+
@@ -169,19 +214,29 @@ def test_repeated_variables_are_one_node_and_numbers_are_constants(capsys):
 
 
 def test_the_installed_command_runs(tmp_path):
-    done = subprocess.run([sys.executable, "-m", "nn.cli", "graph", "tanh(x)", "--set", "x=0.5"],
-                          capture_output=True, text=True, timeout=60)
+    done = subprocess.run([sys.executable, "-m", "nn.cli", "graph", "tanh(x)", "--set", "x=0.5",
+                           "-o", "-"], capture_output=True, text=True, timeout=60, cwd=tmp_path)
     assert done.returncode == 0 and done.stdout.startswith("digraph")
 
 
 def test_an_unwritable_output_is_a_clear_error(capsys, tmp_path):
-    err = fails(NEURON + ["-o", str(tmp_path / "no" / "such" / "dir.dot")], capsys, code=1)
-    assert "cannot write" in err
-    assert list(tmp_path.iterdir()) == []
+    err = fails(NEURON + ["-o", str(tmp_path / "no" / "such" / "dir.dot")], capsys)
+    assert f"the directory {tmp_path / 'no' / 'such'} does not exist" in err
+    (tmp_path / "taken.svg").mkdir()
+    assert "that is a directory" in fails(NEURON + ["-o", str(tmp_path / "taken.svg")], capsys)
+    assert [p.name for p in tmp_path.iterdir()] == ["taken.svg"]
 
 
 def test_too_big_a_step_through_is_refused_clearly(capsys, tmp_path):
     expression = "x" + " + x*x" * 30  # 61 nodes: more frames than a step-through allows
     err = fails(["graph", expression, "--set", "x=1", "--html", str(tmp_path / "s.html")], capsys)
     assert "61 nodes, more than max_nodes=60" in err and "smaller expression" in err
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_an_html_path_is_checked_before_any_work(capsys, tmp_path):
+    err = fails(NEURON + ["--html", str(tmp_path / "no" / "steps.html")], capsys)
+    assert f"--html {tmp_path / 'no' / 'steps.html'}: the directory" in err
+    err = fails(NEURON + ["--html", str(tmp_path / "steps.txt")], capsys)
+    assert "the file name must end in .html or .htm" in err
     assert list(tmp_path.iterdir()) == []

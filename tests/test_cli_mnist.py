@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import logging
 import re
+import signal
 import subprocess
 import sys
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -79,7 +81,7 @@ def test_options_reach_the_training(capsys):
                        "--train-size", "300", "--weight-decay", "1e-4", "--quiet")
     assert code == 0
     assert "300 train / 200 test images; model MLP(784→16→8→10)" in out
-    assert "nesterov lr 0.02, none schedule, batch 50, 1 epochs, seed 3" in out
+    assert "nesterov lr 0.02, none schedule, batch 50, 1 epoch, seed 3" in out
 
 
 def test_same_seed_same_numbers(capsys):
@@ -123,9 +125,10 @@ def test_graph_writes_the_dot_source_of_one_batch(capsys, tmp_path):
                          "--graph", str(path), "--quiet")
     assert code == 0, err
     source = path.read_text()
-    # The loss of one 16-image batch, with the model's modules drawn as clusters.
+    # The loss of one 16-image batch, one box per module, parameters named by their path.
     assert source.startswith("digraph") and "16×784 float32" in source
     assert "cross_entropy" in source and "MLP(784→8→10)" in source
+    assert "<B>Linear(784→8)</B>" in source and "<B>layers.0.weight</B>" in source
 
 
 @pytest.mark.dot
@@ -176,7 +179,7 @@ def test_cnn_defaults_and_graph(capsys, tmp_path):
                          "--batch-size", "8", "--graph", str(path), "--quiet")
     assert code == 0, err
     assert "model CNN(conv 1→16→32, fc 128→10), 206,970 parameters" in out
-    assert "1 epochs, seed 0, images shifted by up to 2 px" in out
+    assert "1 epoch, seed 0, images shifted by up to 2 px" in out
     source = path.read_text()
     assert "8×1×28×28 float32" in source and "Conv2d(1→16, 3, padding=1)" in source
     assert "BatchNorm2d(16)" in source and "MaxPool2d(2)" in source
@@ -221,17 +224,19 @@ def test_cnn_checkpoint_mismatches_are_clear(capsys, tmp_path):
     (["--optimizer", "lbfgs"], "argument --optimizer: invalid choice: 'lbfgs'"),
     (["--dataset", "cifar"], "argument --dataset: invalid choice: 'cifar'"),
     (["--frobnicate"], "unrecognized arguments: --frobnicate"),
+    (["--threads", "0"], "argument --threads: must be a positive integer, got 0"),
 ])
-def test_bad_options_are_argparse_errors(capsys, argv, message):
-    with pytest.raises(SystemExit) as exit_info:
-        main(["mnist", *argv])
-    assert exit_info.value.code == 2
-    assert message in capsys.readouterr().err
+def test_bad_options_are_one_line_argparse_errors(capsys, argv, message, fake_mnist):
+    assert main(["mnist", *argv]) == 2
+    out, err = capsys.readouterr()
+    assert out == "" and err.count("\n") == 1  # no usage block
+    assert err.startswith("tracegrad") and f": error: {message}" in err and "--help" in err
+    assert fake_mnist == []  # refused before any data was loaded
 
 
 @pytest.mark.parametrize("argv, message", [
     (["--epochs", "0"], "--epochs 0 only evaluates a model: give it one with --load PATH"),
-    (["--plot", "curves.txt"], "--plot curves.txt: the file name must end in .png or .svg or .pdf"),
+    (["--plot", "curves.txt"], "--plot curves.txt: the file name must end in .png, .svg or .pdf"),
     (["--graph", "g.gif"], "--graph g.gif: the file name must end in"),
     (["--save", "model.pt"], "--save model.pt: the file name must end in .npz"),
     (["--save", "no/such/dir/m.npz"], "--save no/such/dir/m.npz: the directory no/such/dir does not exist"),
@@ -242,8 +247,63 @@ def test_bad_options_are_argparse_errors(capsys, argv, message):
 def test_bad_combinations_are_clear_errors_before_training(capsys, argv, message, fake_mnist):
     code, out, err = run(capsys, *argv)
     assert code == 2
-    assert f"tracegrad mnist: error: {message}" in err
+    lines = [line for line in err.splitlines() if not line.startswith("data: ")]
+    assert len(lines) == 1 and lines[0].startswith(f"tracegrad mnist: error: {message}")
     assert "epoch" not in out
+
+
+@pytest.mark.parametrize("option", ["--save", "--plot", "--graph"])
+def test_output_paths_are_checked_before_any_data_is_loaded(capsys, tmp_path, monkeypatch,
+                                                            fake_mnist, option):
+    suffix = {"--save": ".npz", "--plot": ".png", "--graph": ".dot"}[option]
+    taken = tmp_path / f"out{suffix}"
+    taken.mkdir()
+    code, out, err = run(capsys, option, str(taken))
+    assert code == 2 and f"{option} {taken}: that is a directory" in err
+    missing = tmp_path / "nowhere" / f"out{suffix}"
+    code, out, err = run(capsys, option, str(missing))
+    assert code == 2 and f"the directory {missing.parent} does not exist" in err
+    # Root may write anywhere, so the read-only case is simulated where access is asked.
+    from nn.commands import _outputs
+    monkeypatch.setattr(_outputs.os, "access", lambda path, mode: Path(path) != tmp_path)
+    code, out, err = run(capsys, option, str(tmp_path / f"new{suffix}"))
+    assert code == 2 and f"the directory {tmp_path} is not writable" in err
+    assert fake_mnist == [] and out == ""
+    assert [p.name for p in tmp_path.iterdir()] == [taken.name]
+
+
+def test_ctrl_c_prints_one_line_and_exits_130_with_no_partial_file(capsys, tmp_path, monkeypatch):
+    def interrupted_fit(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(mnist_command, "fit", interrupted_fit)
+    code, out, err = run(capsys, "--epochs", "1", "--save", str(tmp_path / "m.npz"),
+                         "--plot", str(tmp_path / "c.png"), "--quiet")
+    assert code == 130 and err == "interrupted\n"
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="SIGINT is a POSIX signal")
+def test_sigint_in_a_real_process_mid_training(tmp_path):
+    # The real signal, delivered while epochs run: no traceback, status 130, no file.
+    script = (
+        "import sys\n"
+        "from tests.test_cli_mnist import synthetic\n"
+        "from nn.commands import mnist\n"
+        "mnist.load_mnist = lambda data_dir=None: (synthetic(2000, 1), synthetic(200, 2))\n"
+        "from nn.cli import main\n"
+        f"sys.exit(main(['mnist', '--epochs', '1000', '--hidden', '64', '--quiet', "
+        f"'--save', {str(tmp_path / 'm.npz')!r}]))\n")
+    process = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE,
+                               stderr=subprocess.PIPE, text=True, cwd=Path(__file__).parent.parent)
+    first = process.stdout.readline()
+    while first and not first.startswith("epoch 1/"):
+        first = process.stdout.readline()
+    assert first.startswith("epoch 1/"), process.stderr.read()
+    process.send_signal(signal.SIGINT)
+    _, err = process.communicate(timeout=60)
+    assert process.returncode == 130 and err == "interrupted\n"
+    assert list(tmp_path.iterdir()) == []
 
 
 def test_a_corrupt_checkpoint_is_a_clear_error(capsys, tmp_path):
@@ -268,12 +328,22 @@ def test_compare_optimizers_table_and_figure(capsys, tmp_path):
     out = capsys.readouterr().out
     assert code == 0
     table = out[out.index("optimizer"):].splitlines()
-    assert re.fullmatch(r"optimizer\s+lr\s+final loss\s+test acc\s+time", table[0])
+    assert re.fullmatch(r"optimizer\s+lr\s+train loss\s+test loss\s+test acc\s+time", table[0])
     names = [row.split()[0] for row in table[1:6]]
     assert names == ["sgd", "momentum", "adagrad", "rmsprop", "adam"]
     for row in table[1:6]:
-        assert re.fullmatch(r"\w+\s+[\d.e-]+\s+\d+\.\d{4}\s+[01]\.\d{4}\s+\d+\.\d s", row)
+        assert re.fullmatch(r"\w+\s+[\d.e-]+\s+\d+\.\d{4}\s+\d+\.\d{4}\s+[01]\.\d{4}\s+\d+\.\d s", row)
+    assert table[6] == ("train loss: mean over the batches of epoch 1, as trained; "
+                        "test loss and accuracy: after epoch 1")
     assert path.read_bytes().startswith(b"\x89PNG")
+
+
+def test_compare_optimizers_writes_no_file_unless_asked(capsys, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    assert main(["compare-optimizers", "--epochs", "1", "--hidden", "8", "--optimizers", "sgd",
+                 "--quiet"]) == 0
+    assert "wrote" not in capsys.readouterr().out
+    assert list(tmp_path.iterdir()) == []
 
 
 def test_compare_optimizers_starts_every_run_from_the_same_weights(monkeypatch, capsys, tmp_path):
@@ -298,13 +368,15 @@ def test_compare_optimizers_starts_every_run_from_the_same_weights(monkeypatch, 
 @pytest.mark.parametrize("argv, message", [
     (["--optimizers", "sgd", "sgd"], "lists a name twice"),
     (["--plot", "o.txt"], "must end in .png, .svg or .pdf"),
+    (["--plot", "no/such/dir/o.png"], "the directory no/such/dir does not exist"),
+    (["--optimizers", "newton"], "invalid choice: 'newton'"),
+    (["--threads", "0"], "argument --threads: must be a positive integer, got 0"),
 ])
-def test_compare_optimizers_bad_options(capsys, argv, message):
+def test_compare_optimizers_bad_options(capsys, argv, message, fake_mnist):
     assert main(["compare-optimizers", "--epochs", "1", *argv]) == 2
-    assert message in capsys.readouterr().err
-    with pytest.raises(SystemExit):
-        main(["compare-optimizers", "--optimizers", "newton"])
-    assert "invalid choice: 'newton'" in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert message in err and err.count("\n") == 1
+    assert fake_mnist == []
 
 
 @pytest.mark.network  # real MNIST through the normal cache (downloaded on first use)
@@ -323,3 +395,13 @@ def test_real_command_end_to_end(tmp_path):
                                capture_output=True, text=True, timeout=600)
     assert evaluated.returncode == 0, evaluated.stderr
     assert line.split("test acc ")[1].split()[0] in evaluated.stdout
+
+
+def test_a_missing_dot_for_graph_is_one_line_before_any_data(capsys, tmp_path, monkeypatch, fake_mnist):
+    monkeypatch.setenv("PATH", "")
+    code, out, err = run(capsys, "--epochs", "1", "--hidden", "8", "--graph", str(tmp_path / "m.svg"),
+                         "--quiet")
+    assert code == 2 and err.count("\n") == 1
+    assert err.startswith("tracegrad mnist: error: Graphviz's dot program is not installed")
+    assert "sudo apt-get install graphviz" in err and "a .dot file name" in err
+    assert list(tmp_path.iterdir()) == [] and fake_mnist == []

@@ -11,7 +11,7 @@ from autograd.value_ops import ValueOp
 def _wrong_square(x: Value) -> Value:
     # A deliberately wrong local derivative (x instead of 2x).
     bad = ValueOp("bad_square", lambda v: v * v, lambda v, out: (v,), ("{0}",))
-    return _apply(bad, (x,), x.data * x.data)
+    return _apply(bad, (x,), (x.data,))
 
 
 def test_passes_and_reports_each_input():

@@ -286,7 +286,7 @@ def test_value_third_derivatives_match_torch(name):
     tdaaa = (torch.autograd.grad(tdaa, ta, allow_unused=True)[0]
              if tdaa is not None and tdaa.requires_grad else None)
     value = lambda node: 0.0 if node is None else node.data  # noqa: E731
-    tvalue = lambda x: 0.0 if x is None else float(x)  # noqa: E731
+    tvalue = lambda x: 0.0 if x is None else float(x.detach())  # noqa: E731
     np.testing.assert_allclose([value(n) for n in (da, db, daa, dab, daaa)],
                                [tvalue(x) for x in (tda, tdb, tdaa, tdab, tdaaa)],
                                rtol=1e-10, atol=1e-12)

@@ -20,7 +20,8 @@ from nbclient import NotebookClient
 
 NOTEBOOKS_DIR = Path(__file__).resolve().parent.parent / "notebooks"
 EXPECTED = ["01_chain_rule.ipynb", "02_layers.ipynb", "03_mlp_by_hand.ipynb",
-            "04_mnist.ipynb", "05_optimizers.ipynb", "08_cnn.ipynb"]
+            "04_mnist.ipynb", "05_optimizers.ipynb", "06_higher_order.ipynb",
+            "07_watch_it_learn.ipynb", "08_cnn.ipynb"]
 NEEDS_MNIST = {"04_mnist.ipynb", "05_optimizers.ipynb", "08_cnn.ipynb"}
 # Per cell. The slowest cell (04's training) takes 5 to 45 s on a 2-core machine,
 # depending on what else is running; the margin is for a loaded CI runner, not an

@@ -88,3 +88,20 @@ def test_bad_input_is_refused(tmp_path, call, error, match):
     with pytest.raises(error, match=match):
         call(tmp_path)
     assert list(tmp_path.iterdir()) == []
+
+
+def test_an_interrupted_save_leaves_the_old_file_and_no_temporary(tmp_path, monkeypatch):
+    from matplotlib.figure import Figure
+
+    path = tmp_path / "curves.svg"
+    path.write_text("the previous plot")
+
+    def interrupted(self, target, **kwargs):
+        target.write(b"<?xml half a pic")
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(Figure, "savefig", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        plot_history(history(), path)
+    assert path.read_text() == "the previous plot"
+    assert [p.name for p in tmp_path.iterdir()] == ["curves.svg"]

@@ -1,4 +1,5 @@
-"""The README stays true: its REPL tour runs as shown, and its picture is what its command draws."""
+"""The README stays true: its REPL tour runs as shown, every python block runs as printed,
+and its picture is what its command draws."""
 from __future__ import annotations
 
 import doctest
@@ -25,6 +26,36 @@ def test_the_repl_tour_prints_what_the_readme_shows():
         runner = doctest.DocTestRunner(optionflags=doctest.NORMALIZE_WHITESPACE)
         runner.run(test)
         assert runner.tries >= 5 and runner.failures == 0, f"the README's REPL tour no longer matches:\n{block}"
+
+
+# A line such as ``viz.explain(a, root=c)   # a.grad = ...`` promises what the call returns.
+PROMISE = re.compile(r"^(viz\.explain\(.*?\))\s+# (.*)$", re.M)
+
+
+@pytest.mark.dot      # blocks render diagrams
+@pytest.mark.network  # and load MNIST
+def test_every_python_block_runs_as_printed_in_order(tmp_path, monkeypatch):
+    """Each ```python block, in order, in one fresh namespace, in an empty directory:
+    a reader who pastes them one after another must never hit an error."""
+    monkeypatch.chdir(tmp_path)
+    namespace: dict = {"__name__": "__readme__"}
+    blocks = _blocks("python")
+    assert len(blocks) >= 6
+    for number, block in enumerate(blocks, 1):
+        where = f"README python block {number}"
+        if block.lstrip().startswith(">>>"):
+            test = doctest.DocTestParser().get_doctest(block, namespace, where, str(README), 0)
+            runner = doctest.DocTestRunner(optionflags=doctest.NORMALIZE_WHITESPACE)
+            runner.run(test, clear_globs=False)
+            namespace.update(test.globs)
+            assert runner.failures == 0, f"{where} does not print what it shows:\n{block}"
+            continue
+        try:
+            exec(compile(block, where, "exec"), namespace)
+        except Exception as error:  # noqa: BLE001 - any error is the README's fault
+            pytest.fail(f"{where} raised {type(error).__name__}: {error}\n{block}")
+        for call, promised in PROMISE.findall(block):
+            assert str(eval(call, namespace)) == promised, f"{where}: {call} does not print its comment"
 
 
 @pytest.mark.dot

@@ -167,6 +167,7 @@ def test_rankdir_and_precision_are_applied():
     ("precision", 2.5, TypeError, "precision must be an int"),
     ("show_grad", "yes", TypeError, "show_grad must be True or False"),
     ("collapse_modules", 1, TypeError, "collapse_modules must be True or False"),
+    ("cluster_modules", "yes", TypeError, "cluster_modules must be True or False"),
     ("max_nodes", 0, ValueError, "max_nodes must be at least 1"),
     ("max_nodes", None, TypeError, "max_nodes must be an int"),
 ])
@@ -242,7 +243,7 @@ def test_module_clusters_appear_nested_and_titled_with_the_display_name():
         z = y.tanh()
     out = z * 2.0
     out.backward()
-    source = viz.draw(out, collapse_modules=True).source
+    source = viz.draw(out, cluster_modules=True).source
     outer = source.index("subgraph cluster_0 {")
     inner = source.index("subgraph cluster_1 {")
     assert outer < inner < source.index("}", inner) < source.rindex("}")
@@ -260,8 +261,9 @@ def test_two_calls_of_one_module_type_are_two_clusters():
     with scope("Linear(1→1)#2"):
         z = y * 3.0
     z.backward()
-    source = viz.draw(z, collapse_modules=True).source
-    assert source.count("<B>Linear(1→1)</B>") == 2
+    for view in ("cluster_modules", "collapse_modules"):
+        source = viz.draw(z, **{view: True}).source
+        assert source.count("<B>Linear(1→1)</B>") == 2
 
 
 def test_missing_dot_says_how_to_install_it_and_that_source_works(monkeypatch, tmp_path):
@@ -286,7 +288,7 @@ def test_renders_to_svg_and_displays_inline(tmp_path):
     a = Value(2.0, label='<b>&"\\')
     out = a * a + 1.0
     out.backward()
-    graph = viz.draw(out, collapse_modules=True)
+    graph = viz.draw(out, cluster_modules=True)
     assert isinstance(graph, graphviz.Digraph)  # the documented return type
     path = graph.render(tmp_path / "g", format="svg")
     svg = open(path, encoding="utf-8").read()
@@ -308,3 +310,20 @@ def test_the_summary_keeps_to_a_few_module_boxes():
     boxes = re.findall(r"^\tm\d+ \[label=", source, re.M)
     assert "<B>Net(20)</B>" in source and "Block(" not in source
     assert len(boxes) == 2  # Net(20) and the input outside it
+
+
+def test_a_collapsed_scalar_mlp_is_one_box_per_neuron_with_its_named_weights():
+    import nn
+
+    model = nn.scalar.MLP(2, [2, 1])
+    out = model([1.0, -2.0])
+    out.backward()
+    source = viz.draw(out, collapse_modules=True).source
+    boxes = re.findall(r"^\t+(n\d+) \[label=<(.*)>\]$", source, re.M)
+    titles = sorted(re.search(r"<B>([^<]*)</B>", label).group(1) for _, label in boxes)
+    assert titles == ["Neuron(2, linear)", "Neuron(2, relu)", "Neuron(2, relu)", "x0", "x1"]
+    # x0 and x1 feed both hidden neurons, which feed the output neuron: 6 edges in all.
+    assert len(re.findall(r" -> ", source)) == 6
+    for name in ("layers.0.neurons.0.w.0", "layers.0.neurons.1.b", "layers.1.neurons.0.w.1"):
+        assert f"<B>{name}</B>" in source
+    assert "<B>Layer(2→2, relu)</B>" in source and "<B>MLP(2→2→1)</B>" in source  # clusters

@@ -119,3 +119,19 @@ def test_explaining_before_backward_says_to_run_it():
     assert viz.explain(y).splitlines()[0] == (
         "y.grad = 0.0, not the seed 1.0: call y.backward() (once, after zero_grad()) "
         "before explaining its graph")
+
+
+def test_precision_rounds_every_number_shown():
+    a, _, _, _, d = example()
+    a.grad += 0.123456789  # a leaf that has summed more than this pass gave it
+    line = viz.explain(a, root=d, precision=3)
+    assert line.startswith("a.grad = ∂c/∂a·c.grad + ∂r/∂a·r.grad = (-3)(1) + (1)(1) = -2   (note: "
+                           "a.grad holds -1.88:")
+    assert viz.explain(d, precision=2).splitlines()[0] == "d.grad = 1   (the seed: ∂d/∂d = 1)"
+
+
+@pytest.mark.parametrize("precision, error", [(0, ValueError), (18, ValueError), (2.5, TypeError)])
+def test_a_bad_precision_is_refused(precision, error):
+    a, _, _, _, d = example()
+    with pytest.raises(error, match="precision"):
+        viz.explain(a, root=d, precision=precision)

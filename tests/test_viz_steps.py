@@ -116,6 +116,14 @@ def test_animation_is_one_self_contained_html_file(tmp_path):
 
 
 @pytest.mark.dot
+def test_an_animation_written_by_animate_backward_says_where(tmp_path):
+    animation = viz.animate_backward(neuron(), tmp_path / "steps.html")
+    assert repr(animation) == (f"<Animation of 10 backward steps: display it in a notebook; "
+                               f"written to {tmp_path / 'steps.html'}>")
+    assert ".save(" not in repr(animation)
+
+
+@pytest.mark.dot
 def test_animation_and_steps_display_inline_in_a_notebook():
     out = neuron()
     animation = viz.animate_backward(out)
@@ -123,6 +131,7 @@ def test_animation_and_steps_display_inline_in_a_notebook():
     assert fragment.count("<svg") == 10 and "<html" not in fragment
     assert "<script>" in fragment and 'data-page-keys="0"' in fragment
     assert repr(animation).startswith("<Animation of 10 backward steps")
+    assert "write it with .save('steps.html')" in repr(animation)
     x = Value(3.0, label="x")
     small = x * x
     steps_html = viz.backward_steps(small)._repr_html_()

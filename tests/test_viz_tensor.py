@@ -58,7 +58,7 @@ def test_edges_name_the_local_rule_of_each_op():
         assert text in source
     mlp = viz.draw(mlp_loss()).source
     assert "(softmax(t5) − onehot) / N · loss.grad" in mlp
-    assert "t4.grad · weight[2]ᵀ" in mlp and "[t2 &gt; 0]" in mlp  # names in reading order
+    assert "t4.grad · layers.2.weightᵀ" in mlp and "[t2 &gt; 0]" in mlp  # names in reading order
 
 
 def test_the_rule_table_falls_back_for_an_unknown_op():
@@ -109,14 +109,80 @@ def test_shares_shown_on_small_tensors_are_the_engines():
     assert values == W.grad.ravel().tolist()
 
 
-def test_collapse_modules_draws_one_cluster_per_module_with_its_parameters():
-    source = viz.draw(mlp_loss(), collapse_modules=True).source
+def test_cluster_modules_draws_one_cluster_per_module_with_its_parameters():
+    source = viz.draw(mlp_loss(), cluster_modules=True).source
     for title in ("MLP(784→100→10)", "Linear(784→100)", "ReLU()", "Linear(100→10)"):
         assert f"<B>{title}</B>" in source
     linear = source.index("<B>Linear(784→100)</B>")
     body = source[source.rindex("subgraph cluster_", 0, linear):]
     body = body[:body.index("\t\t}")]
     assert "784×100 float32" in body  # the weight sits in its layer's box
+
+
+def boxes(source):
+    """Node id → label of every box in a DOT source, and the edges as (tail, head, label)."""
+    nodes = dict(re.findall(r"^\t+(n\d+) \[label=<(.*)>\]$", source, re.M))
+    edges = re.findall(r"^\t+(n\d+) -> (n\d+) \[label=\"([^\"]*)\"\]$", source, re.M)
+    return nodes, edges
+
+
+def test_collapse_modules_draws_one_box_per_module_and_edges_only_between_boxes():
+    loss = mlp_loss()
+    assert len(re.findall(r" -> ", viz.draw(loss).source)) == 11
+    source = viz.draw(loss, collapse_modules=True).source
+    nodes, edges = boxes(source)
+    title = {key: re.search(r"<B>([^<]*)</B>", label).group(1) for key, label in nodes.items()}
+    by_title = {name: key for key, name in title.items()}
+    # x, the labels and the loss stay nodes; each of the three layers is one box.
+    assert sorted(title.values()) == sorted(["x", "t6", "loss", "Linear(784→100)", "ReLU()",
+                                             "Linear(100→10)"])
+    chain = [(title[a], title[b], text) for a, b, text in edges]
+    assert sorted(chain) == sorted([
+        ("x", "Linear(784→100)", "32×784 float32"),
+        ("Linear(784→100)", "ReLU()", "32×100 float32"),
+        ("ReLU()", "Linear(100→10)", "32×100 float32"),
+        ("Linear(100→10)", "loss", "32×10 float32"),
+        ("t6", "loss", "32 int64"),
+    ])
+    first = nodes[by_title["Linear(784→100)"]]
+    assert re.search(r">in</TD><TD[^>]*>32×784 float32<", first)
+    assert re.search(r">out</TD><TD[^>]*>32×100 float32<", first)
+    assert re.search(r">ops</TD><TD[^>]*>matmul, \+<", first)
+    # Its parameters, named by their path in the model, with data and grad summaries.
+    for name, shape in (("layers.0.weight", "784×100 float32"), ("layers.0.bias", "100 float32")):
+        assert f"<B>{name}</B>" in first
+        rows = first[first.index(f"<B>{name}</B>"):]
+        assert re.search(rf"shape</TD><TD[^>]*>{shape}<", rows)
+        assert re.search(r"data</TD><TD[^>]*>mean [-0-9.e]+, ‖·‖ [0-9.e]+<", rows)
+        assert re.search(r"grad</TD><TD[^>]*>mean [-0-9.e]+, ‖·‖ [0-9.e]+<", rows)
+    assert "layers.2.weight" in nodes[by_title["Linear(100→10)"]]
+    assert "cross_entropy(Linear(100→10), t6)" in nodes[by_title["loss"]]
+    assert "<B>MLP(784→100→10)</B>" in source and source.count("subgraph cluster_") == 1
+
+
+def test_the_summaries_in_a_module_box_are_the_parameters_own():
+    loss = mlp_loss()
+    model_weight = next(n for n in topo_sort(loss) if n.label == "layers.2.weight")
+    source = viz.draw(loss, collapse_modules=True, precision=6).source
+    mean, norm = tensor_nodes._mean_norm(model_weight.grad)
+    rows = source[source.index("<B>layers.2.weight</B>"):]
+    rows = rows[rows.index(">grad</TD>"):]
+    assert rows.split("</TD>")[1].endswith(f"mean {mean:.6g}, ‖·‖ {norm:.6g}")
+
+
+def test_collapse_and_cluster_together_are_refused():
+    with pytest.raises(ValueError, match="choose one"):
+        viz.draw(mlp_loss(), collapse_modules=True, cluster_modules=True)
+
+
+def test_parameter_labels_follow_the_module_path_but_keep_a_users_label():
+    model = nn.Sequential(nn.Linear(3, 4, rng=0), nn.ReLU(), nn.Linear(4, 2, rng=0))
+    getattr(model, "2").bias.label = "my bias"
+    model(Tensor(np.ones((1, 3), np.float32)))
+    assert [p.label for p in model.parameters()] == ["0.weight", "0.bias", "2.weight", "my bias"]
+    outer = nn.Sequential(model)  # a model called inside a bigger one is renamed on its first call
+    outer(Tensor(np.ones((1, 3), np.float32)))
+    assert [p.label for p in outer.parameters()] == ["0.0.weight", "0.0.bias", "0.2.weight", "my bias"]
 
 
 def test_steps_replay_a_tensor_backward_without_touching_it():

@@ -106,6 +106,7 @@ class Animation:
 
     def __init__(self, frames: Sequence[Diagram], title: str = "tracegrad backward pass") -> None:
         self.frames = list(frames)
+        self.path: Path | None = None  # where .save() last wrote the page
         self.fragment = player_html(self.frames)
         page_player = player_html(self.frames, page_keys=True)
         self.html = (
@@ -117,15 +118,17 @@ class Animation:
         return len(self.frames)
 
     def __repr__(self) -> str:
-        return (f"<Animation of {len(self.frames)} backward steps: display it in a notebook "
-                "or write it with .save('steps.html')>")
+        where = (f"written to {self.path}" if self.path is not None
+                 else "write it with .save('steps.html')")
+        return f"<Animation of {len(self.frames)} backward steps: display it in a notebook; {where}>"
 
     def _repr_html_(self) -> str:
         return self.fragment
 
     def save(self, path: str | os.PathLike) -> Path:
         """Write the page atomically (a temporary file, then ``os.replace``)."""
-        return write_atomic(path, self.html.encode("utf-8"))
+        self.path = write_atomic(path, self.html.encode("utf-8"))
+        return self.path
 
 
 def animate_backward(root: Node, path: str | os.PathLike | None = None, **options) -> Animation:

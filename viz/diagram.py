@@ -43,28 +43,16 @@ def build(order: Sequence, engine, names: dict[int, str], opts: DrawOptions, *,
     ``child.parents[index]`` sent (None: nothing sent along them yet)."""
     root = order[-1]
     ids = {id(node): f"n{i}" for i, node in enumerate(order)}
-    # ordering=in keeps each node's inputs in argument order (w0 above x0), so the
-    # picture reads like the expression.
-    graph = Diagram(
-        name="tracegrad",
-        graph_attr={"rankdir": opts.rankdir, "fontname": theme.FONT, "nodesep": "0.3",
-                    "ranksep": "0.5", "labelloc": "b", "ordering": "in"},
-        node_attr={"shape": "plain", "fontname": theme.FONT, "fontsize": "11"},
-        edge_attr={"fontname": theme.FONT, "fontsize": "10", "color": theme.EDGE,
-                   "arrowsize": "0.7"},
-    )
-    lines = [escape(caption)] if caption else []
-    if opts.legend:
-        lines.append(escape(legend(engine, opts.show_grad, opts.show_local)))
-    if lines:
-        graph.attr(label="<" + "<BR/>".join(lines) + ">", fontsize="10")
+    graph = new_diagram(opts, caption, legend(engine, opts.show_grad, opts.show_local))
 
-    scopes = node_scopes(order) if opts.collapse_modules else {}
+    # Step frames draw every node, so there a collapsed view is shown clustered instead.
+    clustered = opts.cluster_modules or opts.collapse_modules
+    scopes = node_scopes(order) if clustered else {}
     entries = []
     for node in order:
-        label = _node_label(node, names, engine, opts, grad_of(node), node is root, node is current)
+        label = node_label(node, names, engine, opts, grad_of(node), node is root, node is current)
         entries.append((scopes.get(id(node)), ids[id(node)], {"label": label}))
-    place_nodes(graph, entries, opts.collapse_modules)
+    place_nodes(graph, entries, clustered)
 
     for child in order:
         upstream = upstream_of(child)
@@ -74,7 +62,9 @@ def build(order: Sequence, engine, names: dict[int, str], opts: DrawOptions, *,
                                       opts.precision, opts.show_local, opts.show_grad)
             attrs = {}
             if lines:
-                attrs["label"] = _edge_label(lines)
+                # decorate draws a line from the label to its edge: where two edges
+                # converge, the reader still sees which label belongs to which.
+                attrs.update(label=_edge_label(lines), decorate="true")
             if just_sent:
                 attrs.update(color=theme.SENT_EDGE, penwidth="2.2", fontcolor=theme.SENT_EDGE)
             elif current is not None and upstream is None:
@@ -83,7 +73,27 @@ def build(order: Sequence, engine, names: dict[int, str], opts: DrawOptions, *,
     return graph
 
 
-def _node_label(node, names, engine, opts, grad, is_root: bool, is_current: bool) -> str:
+def new_diagram(opts: DrawOptions, caption: str | None, legend_text: str) -> Diagram:
+    """An empty diagram with the house style, its caption and its legend underneath."""
+    # ordering=in keeps each node's inputs in argument order (w0 above x0), so the
+    # picture reads like the expression.
+    graph = Diagram(
+        name="tracegrad",
+        graph_attr={"rankdir": opts.rankdir, "fontname": theme.FONT, "nodesep": "0.45",
+                    "ranksep": "0.5", "labelloc": "b", "ordering": "in"},
+        node_attr={"shape": "plain", "fontname": theme.FONT, "fontsize": "11"},
+        edge_attr={"fontname": theme.FONT, "fontsize": "10", "color": theme.EDGE,
+                   "arrowsize": "0.7"},
+    )
+    lines = [escape(caption)] if caption else []
+    if opts.legend:
+        lines.append(escape(legend_text))
+    if lines:
+        graph.attr(label="<" + "<BR/>".join(lines) + ">", fontsize="10")
+    return graph
+
+
+def node_label(node, names, engine, opts, grad, is_root: bool, is_current: bool) -> str:
     name = escape(names[id(node)])
     kind = engine.kind(node)
     title = f"<B>{name}</B>"

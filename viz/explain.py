@@ -5,12 +5,13 @@
 The terms are the shares the engine's own chain-rule loop sends (``viz.replay``), in
 the order it adds them (children last-first in topological order, then argument
 order), so for a Value the printed sum is computed exactly as ``.grad`` was. Numbers
-print with ``repr``: every digit.
+print with ``repr`` (every digit), or with ``precision`` significant digits when it is given.
 """
 from __future__ import annotations
 
 from autograd.graph import topo_sort
 from viz.engines import Node, engine_for
+from viz.labels import check_precision
 from viz.names import node_names
 from viz.replay import replay
 
@@ -22,14 +23,17 @@ class Explanation(str):
         return str(self)
 
 
-def explain(node: Node, root: Node | None = None) -> Explanation:
+def explain(node: Node, root: Node | None = None, *, precision: int | None = None) -> Explanation:
     """Derive ``node.grad`` by the chain rule, as text with numbers.
 
     With ``root`` (the node you called ``backward()`` on), explain ``node``'s gradient
     inside that graph. Without it, ``node`` is taken as the root and every node of
     its graph is explained, one line each, in the order backward() processes them.
+    ``precision`` rounds the numbers to that many significant digits (default: all).
     """
     engine = engine_for(node, "explain")
+    if precision is not None:
+        check_precision(precision)
     if root is None:
         root = node
     elif engine_for(root, "explain (root)") is not engine:
@@ -45,8 +49,9 @@ def explain(node: Node, root: Node | None = None) -> Explanation:
     except ValueError:  # a root with no gradient to start from: explain_seed says so
         grads, shares = {}, {}
     if node is not root:
-        return Explanation(_line(node, root, uses, names, engine, grads, shares))
-    lines = [_line(n, root, uses, names, engine, grads, shares) for n in reversed(order)]
+        return Explanation(_line(node, root, uses, names, engine, grads, shares, precision))
+    lines = [_line(n, root, uses, names, engine, grads, shares, precision)
+             for n in reversed(order)]
     if not root.parents:
         lines.append(f"{names[id(root)]} is a single node. To explain its gradient inside a "
                      "larger graph, pass that graph's root: explain(node, root=loss).")
@@ -62,8 +67,8 @@ def _uses(order) -> dict[int, list[tuple]]:
     return uses
 
 
-def _line(node, root, uses, names, engine, grads, shares) -> str:
+def _line(node, root, uses, names, engine, grads, shares, precision: int | None) -> str:
     name = names[id(node)]
     if node is root:
-        return engine.explain_seed(node, name)
-    return engine.explain_sum(node, name, uses[id(node)], names, grads, shares)
+        return engine.explain_seed(node, name, precision)
+    return engine.explain_sum(node, name, uses[id(node)], names, grads, shares, precision)

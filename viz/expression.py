@@ -44,7 +44,7 @@ _ALLOWED_TEXT = ("numbers, variable names, + - * / **, unary minus, and calls of
 
 
 def parse(text: str) -> ast.Expression:
-    """Parse and check ``text``; raise ``ValueError`` naming every refused construct."""
+    """Parse and check ``text``; raise ``ValueError`` naming the first refused construct."""
     if not isinstance(text, str):
         raise TypeError(f"expression must be a str, got {type(text).__name__}")
     if not text.strip():
@@ -57,12 +57,28 @@ def parse(text: str) -> ast.Expression:
     except (RecursionError, MemoryError):
         raise ValueError("the expression is nested too deeply for Python's parser; "
                          "split it into smaller pieces") from None
-    # ast.walk is iterative, so deeply nested expressions cannot overflow the stack.
-    problems = [problem for node in ast.walk(tree) for problem in _problems(node)]
-    if problems:
-        raise ValueError("not allowed in an expression: " + "; ".join(dict.fromkeys(problems))
-                         + f". Only {_ALLOWED_TEXT} may appear")
+    found = _located_problems(tree)
+    if found:
+        # The leftmost problem only: a list of every one reads as a run-on sentence,
+        # and fixing the first usually removes the rest.
+        more = len(set(found)) - 1
+        raise ValueError(f"not allowed in an expression: {found[0]}"
+                         + (f" (and {more} more)" if more else "")
+                         + f"; use only {_ALLOWED_TEXT}")
     return tree
+
+
+def _located_problems(tree: ast.Expression) -> list[str]:
+    """Every problem, leftmost first (outer before inner at the same column)."""
+    found, column = [], {}
+    # ast.walk is iterative, so deeply nested expressions cannot overflow the stack.
+    for node in ast.walk(tree):
+        # Operators and contexts carry no position: they take their parent's.
+        here = getattr(node, "col_offset", column.get(id(node), 0))
+        for child in ast.iter_child_nodes(node):
+            column[id(child)] = here
+        found += [(here, len(found), problem) for problem in _problems(node)]
+    return [problem for *_, problem in sorted(found)]
 
 
 def _problems(node: ast.AST) -> list[str]:
@@ -83,7 +99,7 @@ def _problems(node: ast.AST) -> list[str]:
     problems = []
     if node.func.id not in FUNCTIONS:
         problems.append(f"calling {node.func.id!r}{where}")
-    elif len(node.args) != 1:
+    elif len(node.args) != 1 and not node.keywords:
         problems.append(f"{node.func.id}(){where} with {len(node.args)} arguments "
                         "(it takes exactly one argument)")
     return problems  # keyword arguments are reported as ast.keyword nodes

@@ -18,14 +18,18 @@ class DrawOptions:
     collapse_modules: bool = False
     max_nodes: int = DEFAULT_MAX_NODES
     legend: bool = True
+    cluster_modules: bool = False  # every node drawn, grouped in one cluster per module call
 
     def __post_init__(self) -> None:
         if self.rankdir not in RANKDIRS:
             raise ValueError(f"rankdir must be one of {', '.join(RANKDIRS)}, got {self.rankdir!r}")
         check_precision(self.precision)
-        for flag in ("show_grad", "show_local", "collapse_modules", "legend"):
+        for flag in ("show_grad", "show_local", "collapse_modules", "legend", "cluster_modules"):
             if not isinstance(getattr(self, flag), bool):
                 raise TypeError(f"{flag} must be True or False, got {getattr(self, flag)!r}")
+        if self.collapse_modules and self.cluster_modules:
+            raise ValueError("collapse_modules draws one box per module and cluster_modules draws "
+                             "every node grouped by module: choose one")
         if isinstance(self.max_nodes, bool) or not isinstance(self.max_nodes, int):
             raise TypeError(f"max_nodes must be an int, got {self.max_nodes!r}")
         if self.max_nodes < 1:

@@ -8,11 +8,14 @@ import ``nn``.
 """
 from __future__ import annotations
 
+import io
 import os
 from typing import Any, Mapping, Sequence
 
 import numpy as np
 from matplotlib.figure import Figure
+
+from viz.files import write_atomic
 
 
 def _check_series(values: Any, name: str) -> np.ndarray:
@@ -25,7 +28,8 @@ def _check_series(values: Any, name: str) -> np.ndarray:
     return array
 
 
-def _save(fig: Figure, path: str | os.PathLike | None) -> None:
+def save_figure(fig: Figure, path: str | os.PathLike | None) -> None:
+    """Save ``fig`` to ``path`` (the format from its suffix) unless ``path`` is None."""
     if path is None:
         return
     suffix = os.path.splitext(os.fspath(path))[1].lower().lstrip(".")
@@ -33,7 +37,10 @@ def _save(fig: Figure, path: str | os.PathLike | None) -> None:
     if suffix not in supported:
         raise ValueError(f"cannot save a plot as {os.fspath(path)!r}: use one of the suffixes "
                          f"{', '.join('.' + s for s in sorted(supported))}")
-    fig.savefig(path, dpi=120)
+    # Rendered in memory, then written atomically: an interrupted save leaves no half file.
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format=suffix, dpi=120)
+    write_atomic(path, buffer.getvalue())
 
 
 def plot_history(history: Any, path: str | os.PathLike | None = None,
@@ -69,7 +76,7 @@ def plot_history(history: Any, path: str | os.PathLike | None = None,
         ax.xaxis.get_major_locator().set_params(integer=True)
     if title:
         fig.suptitle(title)
-    _save(fig, path)
+    save_figure(fig, path)
     return fig
 
 
@@ -91,6 +98,15 @@ def plot_loss_curves(curves: Mapping[str, Sequence[float]], path: str | os.PathL
         raise ValueError(f"plot_loss_curves: steps_per_epoch must be a positive int, got {steps_per_epoch!r}")
     fig = Figure(figsize=(8, 5), layout="constrained")
     ax = fig.subplots()
+    draw_loss_curves(ax, curves, smooth, steps_per_epoch)
+    ax.set_title(title)
+    save_figure(fig, path)
+    return fig
+
+
+def draw_loss_curves(ax: Any, curves: Mapping[str, Sequence[float]], smooth: int = 20,
+                     steps_per_epoch: int | None = None) -> None:
+    """Draw ``plot_loss_curves``'s curves into an existing matplotlib axes."""
     for label, losses in curves.items():
         values = _check_series(losses, f"curve {label!r}")
         if values.size == 0:
@@ -108,8 +124,6 @@ def plot_loss_curves(curves: Mapping[str, Sequence[float]], path: str | os.PathL
         ax.plot(x, smoothed, label=str(label), linewidth=1.5)
     ax.set_yscale("log")
     ax.set(xlabel="epoch" if steps_per_epoch else "step",
-           ylabel=f"loss (running mean of {smooth} steps)" if smooth > 1 else "loss", title=title)
+           ylabel=f"loss (running mean of {smooth} steps)" if smooth > 1 else "loss")
     ax.grid(alpha=0.3, which="both")
     ax.legend()
-    _save(fig, path)
-    return fig

@@ -8,12 +8,21 @@ from __future__ import annotations
 
 import graphviz
 
+INSTALL_COMMANDS = {
+    "Debian/Ubuntu": "sudo apt-get install graphviz",
+    "macOS": "brew install graphviz",
+    "conda": "conda install -c conda-forge graphviz",
+}
+
+
+def install_commands() -> str:
+    """``Debian/Ubuntu: sudo apt-get install graphviz; macOS: ...``: for any error message."""
+    return "; ".join(f"{system}: {command}" for system, command in INSTALL_COMMANDS.items())
+
+
 INSTALL_HINT = (
     "Graphviz's 'dot' program was not found on PATH, so the diagram cannot be rendered. "
-    "Install Graphviz (the system package, not only the Python one): "
-    "Debian/Ubuntu: sudo apt-get install graphviz; "
-    "macOS: brew install graphviz; "
-    "conda: conda install -c conda-forge graphviz. "
+    f"Install Graphviz (the system package, not only the Python one): {install_commands()}. "
     "The diagram itself was built without it: its DOT text is in .source, "
     "which you can save or paste into any Graphviz viewer."
 )

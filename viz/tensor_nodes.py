@@ -121,17 +121,18 @@ def edge_lines(child, index: int, names: dict[int, str], child_grad, share, prec
     return lines
 
 
-def explain_seed(root, name: str) -> str:
+def explain_seed(root, name: str, precision: int | None = None) -> str:
     if not root.requires_grad or not np.any(root.grad):
         return (f"{name}.grad is zero: call {name}.backward() before explaining its graph "
                 f"(a root needs requires_grad, i.e. an input created with requires_grad=True)")
-    return (f"{name}.grad = {summary(root.grad, 6)}   (the seed of backward(); "
+    return (f"{name}.grad = {summary(root.grad, precision or 6)}   (the seed of backward(); "
             f"shape {shape_text(root.data)})")
 
 
 def explain_sum(node, name: str, uses: list[tuple], names: dict[int, str], grads: dict,
-                shares: dict) -> str:
+                shares: dict, precision: int | None = None) -> str:
     """Shape-level chain rule: one rule per use, each share summarised, then the total."""
+    digits = precision or 6
     head = f"{name}.grad ({shape_text(node.data)})"
     if not node.requires_grad:
         return f"{head}: none, {name} does not require grad (a constant or data)"
@@ -141,12 +142,12 @@ def explain_sum(node, name: str, uses: list[tuple], names: dict[int, str], grads
         if share is None:
             continue
         terms.append(rule(child, index, names))
-        sums.append(summary(share, 6))
+        sums.append(summary(share, digits))
         total = share if total is None else total + share
     text = f"{head} = {' + '.join(f'[{t}]' for t in terms)} = {' + '.join(sums)}"
     if len(sums) > 1:
-        text += f" = {summary(total, 6)}"
+        text += f" = {summary(total, digits)}"
     if total is None or not np.array_equal(total, node.grad):
-        text += (f"   (note: {name}.grad holds {summary(node.grad, 6)}: a leaf keeps summing "
+        text += (f"   (note: {name}.grad holds {summary(node.grad, digits)}: a leaf keeps summing "
                  "over backward() calls until zero_grad(), or backward() last ran from another root)")
     return text

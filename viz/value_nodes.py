@@ -72,25 +72,31 @@ def const_name(node) -> str | None:
     return f"{node.data:g}"
 
 
-def explain_seed(root, name: str) -> str:
+def _number(x: float, precision: int | None) -> str:
+    """Every digit (``repr``) unless a precision is asked for."""
+    return repr(x) if precision is None else fmt(x, precision)
+
+
+def explain_seed(root, name: str, precision: int | None = None) -> str:
     if root.grad != 1.0:  # backward() not run from here (or a leaf root run twice)
-        return (f"{name}.grad = {root.grad!r}, not the seed 1.0: call {name}.backward() "
-                f"(once, after zero_grad()) before explaining its graph")
-    return f"{name}.grad = {1.0!r}   (the seed: ∂{name}/∂{name} = 1)"
+        return (f"{name}.grad = {_number(root.grad, precision)}, not the seed 1.0: call "
+                f"{name}.backward() (once, after zero_grad()) before explaining its graph")
+    return f"{name}.grad = {_number(1.0, precision)}   (the seed: ∂{name}/∂{name} = 1)"
 
 
 def explain_sum(node, name: str, uses: list[tuple], names: dict[int, str], grads: dict,
-                shares: dict) -> str:
+                shares: dict, precision: int | None = None) -> str:
     """``a.grad = ∂c/∂a·c.grad + ... = (l)(g) + ... = total``, summed as backward sums."""
+    n = lambda x: _number(x, precision)  # noqa: E731
     symbols, numbers = [], []
     total = 0.0
     for child, index in uses:
         child_name = names[id(child)]
         symbols.append(f"∂{child_name}/∂{name}·{child_name}.grad")
-        numbers.append(f"({child.local_grads[index]!r})({grads.get(child, 0.0)!r})")
+        numbers.append(f"({n(child.local_grads[index])})({n(grads.get(child, 0.0))})")
         total += shares.get((child, index), 0.0)
-    text = f"{name}.grad = {' + '.join(symbols)} = {' + '.join(numbers)} = {total!r}"
+    text = f"{name}.grad = {' + '.join(symbols)} = {' + '.join(numbers)} = {n(total)}"
     if total != node.grad:
-        text += (f"   (note: {name}.grad holds {node.grad!r}: a leaf keeps summing over "
+        text += (f"   (note: {name}.grad holds {n(node.grad)}: a leaf keeps summing over "
                  "backward() calls until zero_grad(), or backward() last ran from another root)")
     return text

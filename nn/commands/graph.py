@@ -4,37 +4,46 @@
 
 The expression is parsed by ``viz.expression`` (an ``ast`` whitelist, never eval'd),
 built from ``Value``s labelled with the variable names, and, unless
-``--no-backward``, differentiated. The diagram's format comes from the extension.
+``--no-backward``, differentiated. The diagram's format comes from the extension;
+without ``-o`` it is ``graph.svg`` in the current directory, and ``-o -`` prints the
+DOT source for piping.
 """
 from __future__ import annotations
 
 import argparse
 import math
+import shutil
 import sys
 from pathlib import Path
 
 from autograd.value import Value
-from viz import Animation, GraphvizNotFoundError, backward_steps, draw, explain
+from nn.commands._outputs import check_output
+from viz import Animation, backward_steps, draw, explain
 from viz.expression import evaluate, parse, variables
 from viz.files import write_atomic
 
 FORMATS = ("svg", "png", "pdf", "dot")  # dot: the DOT source itself, needs no Graphviz
+DEFAULT_OUTPUT = Path("graph.svg")
+STDOUT = Path("-")
+DIAGRAM_PRECISION = 4  # significant digits: enough to check a sum by eye
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
         "graph", help="draw an expression's graph with local and upstream gradients",
-        description=__doc__.split("\n\n")[0] + " The expression may use numbers, variables, "
-        "+ - * / **, unary minus and exp log tanh sigmoid relu sqrt abs.",
+        description="Draw an expression's graph with its gradients. The expression may use "
+        "numbers, variables, + - * / **, unary minus and exp log tanh sigmoid relu sqrt abs; "
+        "it is parsed against a whitelist, never evaluated as Python.",
         epilog='example: tracegrad graph "sigmoid(w0*x0 + w1*x1 + b)" '
                "--set w0=2 x0=-1 w1=-3 x1=-2 b=-3 -o neuron.svg")
     parser.add_argument("expression", help='for example "tanh(w*x + b)"')
     parser.add_argument("--set", dest="assignments", nargs="+", action="extend", default=[],
                         metavar="NAME=VALUE", help="values of the variables, e.g. --set w=2 x=-1")
-    parser.add_argument("-o", "--output", type=Path,
-                        help="diagram file: .svg, .png, .pdf (rendered by Graphviz) or .dot "
-                             "(DOT source); without it, the DOT source goes to stdout "
-                             "(unless --explain is given)")
+    parser.add_argument("-o", "--output", type=Path, metavar="PATH",
+                        help=f"diagram file: .svg, .png, .pdf (rendered by Graphviz) or .dot "
+                             f"(DOT source); - prints the DOT source to stdout. Default: "
+                             f"{DEFAULT_OUTPUT} ({DEFAULT_OUTPUT.with_suffix('.dot')} without "
+                             f"Graphviz), unless --explain is given")
     parser.add_argument("--no-backward", action="store_true",
                         help="draw the forward pass only (no gradients)")
     parser.add_argument("--html", type=Path, metavar="PATH",
@@ -45,8 +54,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                         help="name shown for the expression's result (default: out)")
     parser.add_argument("--rankdir", default="LR", choices=("LR", "RL", "TB", "BT"),
                         help="layout direction (default LR: inputs left, result right)")
-    parser.add_argument("--precision", type=int, default=4,
-                        help="significant digits of the numbers shown (default 4)")
+    parser.add_argument("--precision", type=int, metavar="DIGITS",
+                        help="significant digits of the numbers shown (default: 4 in diagrams; "
+                             "every digit in --explain)")
     parser.set_defaults(handler=run)
 
 
@@ -75,9 +85,10 @@ def parse_assignments(items: list[str]) -> dict[str, float]:
 
 def build(args: argparse.Namespace) -> Value:
     """Parse, check the variables, evaluate and (unless --no-backward) differentiate."""
-    if args.output is not None and _format(args.output) not in FORMATS:
-        raise ValueError(f"cannot write {str(args.output)!r}: the format comes from the "
-                         f"extension, which must be one of .svg, .png, .pdf or .dot")
+    if args.output not in (None, STDOUT):
+        check_output("-o", args.output, tuple(f".{fmt}" for fmt in FORMATS))
+    if args.html is not None:
+        check_output("--html", args.html, (".html", ".htm"))
     if args.no_backward and (args.html or args.explain):
         raise ValueError("--html and --explain show the backward pass; drop --no-backward")
     tree = parse(args.expression)
@@ -96,38 +107,36 @@ def build(args: argparse.Namespace) -> Value:
 
 
 def run(args: argparse.Namespace) -> int:
-    # Everything that can fail is done before anything is printed or written.
-    try:
-        root = build(args)
-        graph = draw(root, rankdir=args.rankdir, precision=args.precision,
-                     show_grad=not args.no_backward)
-        steps = (backward_steps(root, rankdir=args.rankdir, precision=args.precision)
+    """Bad input raises ValueError (and friends); ``nn.cli.main`` reports it, exit code 2.
+
+    Everything that can fail (parsing, the math, rendering) is done before anything
+    is printed or written.
+    """
+    root = build(args)
+    digits = DIAGRAM_PRECISION if args.precision is None else args.precision
+    graph = draw(root, rankdir=args.rankdir, precision=digits, show_grad=not args.no_backward)
+    animation = (Animation(backward_steps(root, rankdir=args.rankdir, precision=digits))
                  if args.html else None)
-    except (ValueError, TypeError, ZeroDivisionError, OverflowError) as error:
-        print(f"tracegrad graph: error: {error}", file=sys.stderr)
-        return 2
-    try:
-        animation = Animation(steps) if steps is not None else None
-        if args.output is not None:
-            fmt = _format(args.output)
-            diagram = graph.source.encode() if fmt == "dot" else graph.pipe(format=fmt)
-    except GraphvizNotFoundError as error:
-        print(f"tracegrad graph: error: {error}", file=sys.stderr)
-        return 1
+    output, note = args.output, ""
+    if output is None and not args.explain:
+        output = DEFAULT_OUTPUT
+        if shutil.which("dot") is None:  # the default must work without Graphviz
+            output = DEFAULT_OUTPUT.with_suffix(".dot")
+            note = " (Graphviz's dot is not installed, so this is the DOT source, not a picture)"
+    diagram = None
+    if output not in (None, STDOUT):
+        fmt = _format(output)
+        diagram = graph.source.encode() if fmt == "dot" else graph.pipe(format=fmt)
     if args.explain:
-        print(explain(root))
-    elif args.output is None:
+        print(explain(root, precision=args.precision))
+    if output == STDOUT:
         sys.stdout.write(graph.source)
-    try:
-        if args.output is not None:
-            write_atomic(args.output, diagram)
-            print(f"wrote {args.output}", file=sys.stderr)
-        if animation is not None:
-            animation.save(args.html)
-            print(f"wrote {args.html}", file=sys.stderr)
-    except OSError as error:
-        print(f"tracegrad graph: error: cannot write: {error}", file=sys.stderr)
-        return 1
+    elif diagram is not None:
+        write_atomic(output, diagram)
+        print(f"wrote {output}{note}", file=sys.stderr)
+    if animation is not None:
+        animation.save(args.html)
+        print(f"wrote {args.html}", file=sys.stderr)
     return 0
 
 
