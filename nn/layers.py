@@ -5,7 +5,7 @@ from typing import Any
 
 import numpy as np
 
-from autograd.tensor import Tensor
+from autograd.tensor import Tensor, linear
 from nn.init import Init, check_size, float_dtype, init_std
 from nn.module import Module
 from nn.parameter import Parameter
@@ -55,8 +55,7 @@ class Linear(Module):
                 f"{self.weight.dtype}; convert the input (x.astype(np.{self.weight.dtype})) "
                 "or build the layer with that dtype="
             )
-        out = x @ self.weight
-        return out if self.bias is None else out + self.bias
+        return x @ self.weight if self.bias is None else linear(x, self.weight, self.bias)
 
     def display(self) -> str:
         return f"Linear({self.nin}→{self.nout})"

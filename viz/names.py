@@ -87,6 +87,8 @@ def formula(node, names: dict[int, str]) -> str:
         return f"{args[0]}{op}"
     if op == "neg" and len(args) == 1:
         return f"-{args[0]}"
+    if op == "linear" and len(args) == 3:
+        return f"{args[0]} @ {args[1]} + {args[2]}"
     if len(args) > _MAX_ARGS:
         return f"{op}({len(args)} terms)"
     return f"{op}({', '.join(args)})"
