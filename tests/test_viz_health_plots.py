@@ -1,4 +1,4 @@
-"""viz.health_plots.plot_signal_health: the per-layer picture of several runs."""
+"""viz.plots.plot_signal_health: the per-layer picture of several runs."""
 from __future__ import annotations
 
 import numpy as np
@@ -7,7 +7,7 @@ import pytest
 import nn
 from autograd import Tensor
 from nn.functional import cross_entropy
-from viz.health_plots import plot_signal_health
+from viz.plots import plot_signal_health
 
 
 def recorded(activation, layers=3, steps=2):

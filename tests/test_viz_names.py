@@ -1,4 +1,4 @@
-"""viz.names: unique, stable, readable node names in reading order."""
+"""viz.labels (node names): unique, stable, readable node names in reading order."""
 from __future__ import annotations
 
 from hypothesis import given
@@ -8,7 +8,7 @@ from autograd import Value
 from autograd.graph import topo_sort
 from tests.expressions import programs, run
 from viz import value_nodes
-from viz.names import READING_ORDER_LIMIT, node_names, reading_order
+from viz.labels import READING_ORDER_LIMIT, node_names, reading_order
 
 
 def test_unnamed_nodes_are_numbered_as_the_expression_reads():
