@@ -90,63 +90,6 @@ class DrawOptions:
             raise ValueError(f"max_nodes must be at least 1, got {self.max_nodes}")
 
 
-# ---- one cluster per nn module call
-def display_name(component: str) -> str:
-    """``'Linear(784→100)#3'`` → ``'Linear(784→100)'``; the uid only keeps calls apart."""
-    display, sep, _uid = component.rpartition("#")
-    return display if sep else component
-
-
-def node_scopes(order: Sequence) -> dict[int, str | None]:
-    """Each node's module scope, by ``id``. A parameter is created in ``__init__``,
-    outside any call, so it has none; it joins the module that uses it when only one does."""
-    scopes = {id(node): getattr(node, "scope", None) for node in order}
-    users: dict[int, set] = {}
-    for child in order:
-        for parent in child.parents:
-            users.setdefault(id(parent), set()).add(scopes[id(child)])
-    for node in order:
-        if node.is_parameter and scopes[id(node)] is None and len(users.get(id(node), ())) == 1:
-            scopes[id(node)] = next(iter(users[id(node)]))
-    return scopes
-
-
-def place_nodes(graph: graphviz.Digraph, entries: Iterable[tuple[str | None, str, dict]],
-                collapse: bool) -> int:
-    """Add nodes ``(scope, node_id, attrs)`` to ``graph``; returns how many clusters it made."""
-    if not collapse:
-        for _scope, node_id, attrs in entries:
-            graph.node(node_id, **attrs)
-        return 0
-    clusters: dict[str, graphviz.Digraph] = {}
-    for scope, node_id, attrs in entries:
-        if not scope:
-            graph.node(node_id, **attrs)
-            continue
-        parts = scope.split("/")
-        for depth in range(1, len(parts) + 1):
-            path = "/".join(parts[:depth])
-            if path not in clusters:
-                clusters[path] = _cluster(len(clusters), display_name(parts[depth - 1]))
-        clusters[scope].node(node_id, **attrs)
-    # graphviz copies a subgraph's body when it is added, so attach the deepest
-    # clusters first: each one is complete before its parent is.
-    for path in sorted(clusters, key=lambda p: -p.count("/")):
-        outer = path.rpartition("/")[0]
-        (clusters[outer] if outer else graph).subgraph(clusters[path])
-    return len(clusters)
-
-
-def _cluster(index: int, title: str) -> graphviz.Digraph:
-    return graphviz.Digraph(
-        name=f"cluster_{index}",
-        graph_attr={
-            "label": f"<<B>{escape(title)}</B>>", "labeljust": "l", "style": "rounded,filled",
-            "fillcolor": CLUSTER_FILL, "color": CLUSTER_BORDER, "fontname": FONT,
-        },
-    )
-
-
 # ---- the diagram
 def legend(engine, show_grad: bool, show_local: bool) -> str:
     """One line under the diagram that says how to read it (only the parts shown)."""
@@ -253,3 +196,60 @@ def _edge_label(lines: list[tuple[str, bool]]) -> str:
     parts = [f'<FONT COLOR="{CONTRIBUTION}"><B>{text}</B></FONT>' if is_sent else text
              for text, is_sent in lines]
     return "<" + "<BR/>".join(parts) + ">"
+
+
+# ---- one cluster per nn module call
+def display_name(component: str) -> str:
+    """``'Linear(784→100)#3'`` → ``'Linear(784→100)'``; the uid only keeps calls apart."""
+    display, sep, _uid = component.rpartition("#")
+    return display if sep else component
+
+
+def node_scopes(order: Sequence) -> dict[int, str | None]:
+    """Each node's module scope, by ``id``. A parameter is created in ``__init__``,
+    outside any call, so it has none; it joins the module that uses it when only one does."""
+    scopes = {id(node): getattr(node, "scope", None) for node in order}
+    users: dict[int, set] = {}
+    for child in order:
+        for parent in child.parents:
+            users.setdefault(id(parent), set()).add(scopes[id(child)])
+    for node in order:
+        if node.is_parameter and scopes[id(node)] is None and len(users.get(id(node), ())) == 1:
+            scopes[id(node)] = next(iter(users[id(node)]))
+    return scopes
+
+
+def place_nodes(graph: graphviz.Digraph, entries: Iterable[tuple[str | None, str, dict]],
+                collapse: bool) -> int:
+    """Add nodes ``(scope, node_id, attrs)`` to ``graph``; returns how many clusters it made."""
+    if not collapse:
+        for _scope, node_id, attrs in entries:
+            graph.node(node_id, **attrs)
+        return 0
+    clusters: dict[str, graphviz.Digraph] = {}
+    for scope, node_id, attrs in entries:
+        if not scope:
+            graph.node(node_id, **attrs)
+            continue
+        parts = scope.split("/")
+        for depth in range(1, len(parts) + 1):
+            path = "/".join(parts[:depth])
+            if path not in clusters:
+                clusters[path] = _cluster(len(clusters), display_name(parts[depth - 1]))
+        clusters[scope].node(node_id, **attrs)
+    # graphviz copies a subgraph's body when it is added, so attach the deepest
+    # clusters first: each one is complete before its parent is.
+    for path in sorted(clusters, key=lambda p: -p.count("/")):
+        outer = path.rpartition("/")[0]
+        (clusters[outer] if outer else graph).subgraph(clusters[path])
+    return len(clusters)
+
+
+def _cluster(index: int, title: str) -> graphviz.Digraph:
+    return graphviz.Digraph(
+        name=f"cluster_{index}",
+        graph_attr={
+            "label": f"<<B>{escape(title)}</B>>", "labeljust": "l", "style": "rounded,filled",
+            "fillcolor": CLUSTER_FILL, "color": CLUSTER_BORDER, "fontname": FONT,
+        },
+    )
