@@ -33,6 +33,7 @@ from autograd.recording import BACKWARD_SCOPE
 from viz.labels import check_precision, escape, formula
 from viz.render import Diagram
 
+
 # ---- the house style: colours and fonts, in one place so every picture matches
 FONT = "Helvetica"
 

@@ -21,6 +21,7 @@ from viz.labels import escape, node_names
 from viz.render import Diagram
 from viz.replay import Node, engine_for, is_last_root, replay
 
+
 def draw(root: Node, *, rankdir: str = "LR", precision: int = 4, show_grad: bool = True,
          show_local: bool = True, collapse_modules: bool = False, cluster_modules: bool = False,
          max_nodes: int = DEFAULT_MAX_NODES, legend: bool = True) -> Diagram:

@@ -28,6 +28,7 @@ from viz.labels import node_names
 from viz.render import Diagram
 from viz.replay import Node, engine_for, replay
 
+
 class BackwardSteps(list[Diagram]):
     """A list of diagrams, one per backward step; a notebook shows it as a player."""
 
