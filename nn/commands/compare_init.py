@@ -73,7 +73,7 @@ def run(args: argparse.Namespace) -> int:
     for label, loss, acc, norm, std in rows:
         shown = f"{'diverged':>10}  {'-':>8}" if loss != loss else f"{loss:>10.4f}  {acc:>8.4f}"
         print(f"{label:<18}  {shown}  {norm:>13.3g}  {std:>15.3g}")
-    from viz.health_plots import plot_signal_health  # matplotlib loads only here
+    from viz.plots import plot_signal_health  # matplotlib loads only here
 
     plot_signal_health(healths, curves, args.plot, title="MNIST" if args.dataset == "mnist" else "Fashion-MNIST")
     print(f"wrote {args.plot}")
