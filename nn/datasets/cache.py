@@ -1,4 +1,4 @@
-"""The data set cache: verified uint8 ``.npz`` files in ``$XDG_CACHE_HOME/tracegrad/``.
+"""Source 2, the cache: verified uint8 ``.npz`` files in ``$XDG_CACHE_HOME/tracegrad/``.
 
 Each entry records the SHA-256 of its four arrays (in IDX form) and is checked
 again on every read: its members and headers before any data is read (see
@@ -16,8 +16,9 @@ from pathlib import Path
 
 import numpy as np
 
-from nn.dataset_specs import DatasetSpec, Splits
-from nn.idx import idx_sha256
+from nn.datasets.idx import Splits, idx_sha256
+from nn.datasets.specs import DatasetSpec
+from nn.datasets.verify import verify_splits
 from nn.npz_reader import BadNpzFile, read_npz
 
 logger = logging.getLogger("tracegrad.datasets")
@@ -81,7 +82,7 @@ def _check_entry(spec: DatasetSpec, path: Path) -> Splits:
             or recorded.tolist() != published:
         raise ValueError(f"its SHA-256 record is not {spec.title}'s published digests")
     splits = Splits(*(arrays[k] for k in _KEYS))
-    spec.verify(splits, where=str(path))
+    verify_splits(spec, splits, where=str(path))
     return splits
 
 

