@@ -421,7 +421,7 @@ def test_a_read_only_cache_with_a_corrupt_entry_still_returns_the_data(tmp_path,
     def read_only(*args, **kwargs):
         raise PermissionError(13, "Read-only file system")
     monkeypatch.setattr(Path, "unlink", read_only)
-    monkeypatch.setattr(dataset_cache.tempfile, "mkstemp", read_only)
+    monkeypatch.setattr(dataset_cache, "atomic_write", read_only)
     with pytest.warns(RuntimeWarning) as caught:
         assert_same(load_splits(spec, cache=cache), splits)
     messages = [str(w.message) for w in caught]
