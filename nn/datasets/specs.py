@@ -49,18 +49,22 @@ class DatasetSpec:
         return 4 + 4 * len(shape) + math.prod(shape)
 
 
+def _mnist_layout(*raw_sha256: str) -> tuple[FileSpec, FileSpec, FileSpec, FileSpec]:
+    """The four files of MNIST's layout (Fashion-MNIST copies it), with their digests."""
+    layout = (("train-images-idx3-ubyte", 3, 60000), ("train-labels-idx1-ubyte", 1, 60000),
+              ("t10k-images-idx3-ubyte", 3, 10000), ("t10k-labels-idx1-ubyte", 1, 10000))
+    return tuple(FileSpec(name, ndim, count, digest)  # type: ignore[return-value]
+                 for (name, ndim, count), digest in zip(layout, raw_sha256, strict=True))
+
+
 MNIST = DatasetSpec(
     title="MNIST",
     cache_name="mnist.npz",
-    files=(
-        FileSpec("train-images-idx3-ubyte", 3, 60000,
-                 "ba891046e6505d7aadcbbe25680a0738ad16aec93bde7f9b65e87a2fc25776db"),
-        FileSpec("train-labels-idx1-ubyte", 1, 60000,
-                 "65a50cbbf4e906d70832878ad85ccda5333a97f0f4c3dd2ef09a8a9eef7101c5"),
-        FileSpec("t10k-images-idx3-ubyte", 3, 10000,
-                 "0fa7898d509279e482958e8ce81c8e77db3f2f8254e26661ceb7762c4d494ce7"),
-        FileSpec("t10k-labels-idx1-ubyte", 1, 10000,
-                 "ff7bcfd416de33731a308c3f266cc351222c34898ecbeaf847f06e48f7ec33f2"),
+    files=_mnist_layout(
+        "ba891046e6505d7aadcbbe25680a0738ad16aec93bde7f9b65e87a2fc25776db",
+        "65a50cbbf4e906d70832878ad85ccda5333a97f0f4c3dd2ef09a8a9eef7101c5",
+        "0fa7898d509279e482958e8ce81c8e77db3f2f8254e26661ceb7762c4d494ce7",
+        "ff7bcfd416de33731a308c3f266cc351222c34898ecbeaf847f06e48f7ec33f2",
     ),
     mirrors=(
         "https://ossci-datasets.s3.amazonaws.com/mnist/",
@@ -73,15 +77,11 @@ MNIST = DatasetSpec(
 FASHION_MNIST = DatasetSpec(
     title="Fashion-MNIST",
     cache_name="fashion-mnist.npz",
-    files=(
-        FileSpec("train-images-idx3-ubyte", 3, 60000,
-                 "c59f468a2f672dc815687fe0f83887768d799fd8a3f3276145d20f83aa44d888"),
-        FileSpec("train-labels-idx1-ubyte", 1, 60000,
-                 "bad3541b69d912435c50bb6ba87bec294ff4f6a2e1246121d8633921760443d9"),
-        FileSpec("t10k-images-idx3-ubyte", 3, 10000,
-                 "5b4141f0afbad91edebe8549f8fcffe087ea10ca49f1dbef5c9a5cd8815ce37b"),
-        FileSpec("t10k-labels-idx1-ubyte", 1, 10000,
-                 "0402a96d92fd2663957122ceb108a494c5af83dab82d92729df917d7dec38c34"),
+    files=_mnist_layout(
+        "c59f468a2f672dc815687fe0f83887768d799fd8a3f3276145d20f83aa44d888",
+        "bad3541b69d912435c50bb6ba87bec294ff4f6a2e1246121d8633921760443d9",
+        "5b4141f0afbad91edebe8549f8fcffe087ea10ca49f1dbef5c9a5cd8815ce37b",
+        "0402a96d92fd2663957122ceb108a494c5af83dab82d92729df917d7dec38c34",
     ),
     mirrors=(
         "http://fashion-mnist.s3-website.eu-central-1.amazonaws.com/",
