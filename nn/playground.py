@@ -8,7 +8,7 @@ activation and its gradient ∂loss(point)/∂activation. Those per-neuron numbe
 the engine's own: the probe point runs through the scalar model and ``backward()``
 fills each ``Value``'s ``grad``.
 
-Frames are plain dicts of numbers (``viz.Playground`` draws them; ``nn`` never
+Frames are plain dicts of numbers (``viz.Playground`` draws them; only ``nn.cli``
 imports ``viz``):
 
     meta:  dataset, sizes, activation, lr, batch_size, steps, seed, points [[x0, x1]…],
