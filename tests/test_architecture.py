@@ -10,6 +10,8 @@ one inside a function: a lazy import is still a dependency.
 from __future__ import annotations
 
 import ast
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -137,6 +139,16 @@ def test_the_graph_sees_the_imports_it_checks():
     assert "nn.datasets.specs" in graph["nn.datasets.verify"]
     assert any(in_package(t, "autograd") for t in graph["viz.draw"] | graph["viz"])
     assert "autograd.atomic_file" in graph["nn.checkpoint"]
+
+
+def test_importing_the_library_loads_neither_viz_nor_the_command_line():
+    # The same rule at run time, in a fresh interpreter: every public name of nn, loaded.
+    code = ("import sys, nn, nn.datasets, nn.optim, nn.checkpoint\n"
+            "print(sorted(m for m in sys.modules if m.split('.')[0] == 'viz' or m.startswith('nn.cli')))")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT,
+                          timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "[]"
 
 
 # ---- the checker itself, on planted trees ---------------------------------------------
