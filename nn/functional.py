@@ -10,11 +10,17 @@ from typing import Any
 import numpy as np
 
 from autograd.tensor import Tensor
+from autograd.tensor_softmax import check_labels
 
 REDUCTIONS = ("mean", "sum", "none")
 
 
-def _tensor(x: Any, name: str, where: str) -> Tensor:
+def as_input(x: Any, where: str, name: str = "input") -> Tensor:
+    """A layer's or function's input as a Tensor (a bare ndarray becomes a constant leaf).
+
+    Every layer and function of ``nn`` takes its inputs through this one function, so
+    they all accept and refuse the same things, with the same message.
+    """
     if isinstance(x, Tensor):
         return x
     if isinstance(x, np.ndarray):
@@ -77,23 +83,23 @@ def _float_target(y: np.ndarray, like: Tensor, name: str, where: str) -> tuple[T
 
 # ---- activations -------------------------------------------------------------------------
 def relu(x: Tensor) -> Tensor:
-    return _tensor(x, "x", "relu").relu()
+    return as_input(x, "relu", "x").relu()
 
 
 def sigmoid(x: Tensor) -> Tensor:
-    return _tensor(x, "x", "sigmoid").sigmoid()
+    return as_input(x, "sigmoid", "x").sigmoid()
 
 
 def tanh(x: Tensor) -> Tensor:
-    return _tensor(x, "x", "tanh").tanh()
+    return as_input(x, "tanh", "x").tanh()
 
 
 def softmax(x: Tensor, axis: int = -1) -> Tensor:
-    return _tensor(x, "x", "softmax").softmax(axis)
+    return as_input(x, "softmax", "x").softmax(axis)
 
 
 def log_softmax(x: Tensor, axis: int = -1) -> Tensor:
-    return _tensor(x, "x", "log_softmax").log_softmax(axis)
+    return as_input(x, "log_softmax", "x").log_softmax(axis)
 
 
 # ---- losses ------------------------------------------------------------------------------
@@ -107,7 +113,7 @@ def cross_entropy(logits: Tensor, target: Any, label_smoothing: float = 0.0,
     the uniform distribution, ``(1-ε)·target + ε/C``, as PyTorch does.
     """
     where = "cross_entropy"
-    logits = _tensor(logits, "logits", where)
+    logits = as_input(logits, where, "logits")
     y = _array(target, "target", where, like=logits)
     _check_reduction(reduction, where)
     if isinstance(label_smoothing, bool) or not isinstance(label_smoothing, (int, float)) \
@@ -123,16 +129,9 @@ def cross_entropy(logits: Tensor, target: Any, label_smoothing: float = 0.0,
                          f"got shape {logits.shape}")
     n, c = logits.shape
     if y.dtype.kind in "iu":
-        if y.shape != (n,):
-            raise ValueError(f"{where}: labels of shape {y.shape} do not match logits of shape "
-                             f"{logits.shape}; expected labels of shape ({n},)")
         if label_smoothing == 0.0 and reduction == "mean":
-            return logits.cross_entropy(y)  # the fused, fastest path (it checks the label range)
-        bad = (y < 0) | (y >= c)
-        if bad.any():
-            i = int(np.argmax(bad))
-            raise ValueError(f"{where}: label {int(y[i])} at index {i} is out of range for {c} "
-                             f"classes (valid labels are 0..{c - 1})")
+            return logits.cross_entropy(y)  # the fused, fastest path; it checks the labels itself
+        check_labels(logits.shape, y)
         logp = logits.log_softmax(axis=1)  # once: smoothing reads it too
         nll = -logp[np.arange(n), y]
         if label_smoothing:
@@ -157,7 +156,7 @@ def cross_entropy(logits: Tensor, target: Any, label_smoothing: float = 0.0,
 def mse_loss(input: Tensor, target: Any, reduction: str = "mean") -> Tensor:  # noqa: A002
     """Mean squared error ``(input - target)²``; the shapes must match (no broadcasting)."""
     where = "mse_loss"
-    x = _tensor(input, "input", where)
+    x = as_input(input, where, "input")
     _check_reduction(reduction, where)
     if isinstance(target, Tensor):
         if target.shape != x.shape:
@@ -181,7 +180,7 @@ def binary_cross_entropy_with_logits(logits: Tensor, target: Any,
     Mixed dtypes promote as in ``mse_loss``.
     """
     where = "binary_cross_entropy_with_logits"
-    x = _tensor(logits, "logits", where)
+    x = as_input(logits, where, "logits")
     _check_reduction(reduction, where)
     if x.dtype.kind != "f":
         raise TypeError(f"{where}: logits must be floating point, got dtype {x.dtype}")

@@ -34,6 +34,22 @@ def _entries(obj: object) -> Iterator[tuple[str, object]]:
             yield name, value
 
 
+def _named_parameters(module: "Module", prefix: str, seen: set[int]) -> Iterator[tuple[str, Any]]:
+    # Depth first through the attributes themselves, so a child's parameters come exactly
+    # where the child was assigned (PyTorch puts a module's own first). ``seen`` holds the
+    # ids of the modules and parameters already walked. Recursion is fine: module trees
+    # are as deep as their nesting, a handful of levels, not as deep as graphs.
+    for name, item in _entries(module):
+        if id(item) in seen:
+            continue
+        if isinstance(item, Module):
+            seen.add(id(item))
+            yield from _named_parameters(item, f"{prefix}{name}.", seen)
+        elif _is_parameter(item):
+            seen.add(id(item))
+            yield f"{prefix}{name}", item
+
+
 def _snapshot(p: Any) -> np.ndarray:
     """A parameter's data as a fresh array (a Value's float becomes a 0-d float64 array)."""
     return np.array(p.data, dtype=_spec(p)[1])
@@ -180,25 +196,7 @@ class Module:
 
     def named_parameters(self) -> Iterator[tuple[str, Any]]:
         """Every parameter once (a shared one under its first name), in assignment order."""
-        seen: set[int] = set()
-        # Depth first through the attributes themselves, so a child's parameters come
-        # exactly where the child was assigned (PyTorch puts a module's own first).
-        stack = [("", _entries(self))]
-        visited = {id(self)}
-        while stack:
-            prefix, entries = stack[-1]
-            for name, item in entries:
-                full = f"{prefix}{name}"
-                if isinstance(item, Module):
-                    if id(item) not in visited:
-                        visited.add(id(item))
-                        stack.append((full + ".", _entries(item)))
-                        break
-                elif _is_parameter(item) and id(item) not in seen:
-                    seen.add(id(item))
-                    yield full, item
-            else:
-                stack.pop()
+        return _named_parameters(self, "", {id(self)})
 
     def parameters(self) -> list:
         """The parameters as a list, ready for an optimizer."""

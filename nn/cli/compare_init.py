@@ -16,7 +16,9 @@ from pathlib import Path
 
 import numpy as np
 
-from nn.commands.mnist import add_common_options, load_data, positive_float, positive_int
+from nn.cli._numbers import positive_float, positive_int
+from nn.cli._outputs import PLOT_SUFFIXES, check_output
+from nn.cli.mnist import add_common_options, load_data
 from nn.mlp import MLP
 from nn.optim import SGD
 from nn.signal_health import SignalHealth
@@ -41,10 +43,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Bad input raises ValueError (and friends); ``nn.cli.main`` reports it, exit code 2."""
-    if args.plot.suffix.lower() not in (".png", ".svg", ".pdf"):
-        raise ValueError(f"--plot {args.plot}: the file name must end in .png, .svg or .pdf")
-    if not (args.plot.parent if str(args.plot.parent) else Path(".")).is_dir():
-        raise ValueError(f"--plot {args.plot}: the directory {args.plot.parent} does not exist")
+    check_output("--plot", args.plot, PLOT_SUFFIXES)
     hidden = args.hidden or HIDDEN
     (x, y), test = load_data(args)
     print(f"{len(x)} train images, MLP {'→'.join(map(str, [x.shape[1], *hidden, 10]))}, SGD lr "

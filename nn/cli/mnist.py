@@ -21,9 +21,11 @@ from typing import Iterator
 
 import numpy as np
 
+from autograd.atomic_file import write_atomic
 from autograd.tensor import Tensor
 from nn.checkpoint import load, read, save
-from nn.commands._outputs import check_output
+from nn.cli._numbers import non_negative_float, non_negative_int, positive_float, positive_int
+from nn.cli._outputs import DIAGRAM_SUFFIXES, PLOT_SUFFIXES, check_output, diagram_bytes
 from nn.datasets import load_fashion_mnist, load_mnist
 from nn.functional import cross_entropy
 from nn.mlp import MLP
@@ -31,55 +33,10 @@ from nn.optim import CosineAnnealingLR, StepLR
 from nn.optim_presets import DEFAULT_LR, NAMES, make_optimizer
 from nn.threads import DEFAULT_THREADS, blas_threads
 from nn.train import evaluate, fit, format_epoch
+from viz import draw
+from viz.render import GraphvizNotFoundError
 
 DEFAULTS = dict(hidden=[256], epochs=8, optimizer="adam", batch_size=128, schedule="cosine", seed=0)
-PLOT_SUFFIXES = (".png", ".svg", ".pdf")
-GRAPH_SUFFIXES = (".svg", ".png", ".pdf", ".dot")
-
-
-# ---- argument types: argparse turns ArgumentTypeError into "error: argument --x: ..." ----
-def positive_int(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a positive integer, got {text!r}") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"must be a positive integer, got {value}")
-    return value
-
-
-def non_negative_int(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected an integer >= 0, got {text!r}") from None
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"must be >= 0, got {value}")
-    return value
-
-
-def _finite(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a number, got {text!r}") from None
-    if not math.isfinite(value):
-        raise argparse.ArgumentTypeError(f"must be finite, got {text}")
-    return value
-
-
-def positive_float(text: str) -> float:
-    value = _finite(text)
-    if value <= 0:
-        raise argparse.ArgumentTypeError(f"must be a positive number, got {text}")
-    return value
-
-
-def non_negative_float(text: str) -> float:
-    value = _finite(text)
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"must be >= 0, got {text}")
-    return value
 
 
 def add_common_options(parser: argparse.ArgumentParser, hidden: list[int] = DEFAULTS["hidden"]) -> None:
@@ -132,7 +89,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                         help="start from a checkpoint written by --save (its layer sizes are used)")
     parser.add_argument("--graph", type=Path, metavar="PATH",
                         help=f"draw the model's graph for one batch with its gradients, before training "
-                             f"({', '.join(GRAPH_SUFFIXES)}; needs Graphviz except for .dot)")
+                             f"({', '.join(DIAGRAM_SUFFIXES)}; needs Graphviz except for .dot)")
     parser.set_defaults(handler=run)
 
 
@@ -203,14 +160,12 @@ def build_model(args: argparse.Namespace, n_features: int) -> MLP:
 def check_paths(args: argparse.Namespace) -> None:
     """Refuse bad output paths before any data is loaded or training time is spent."""
     for option, path, suffixes in (("--plot", args.plot, PLOT_SUFFIXES),
-                                   ("--graph", args.graph, GRAPH_SUFFIXES),
+                                   ("--graph", args.graph, DIAGRAM_SUFFIXES),
                                    ("--save", args.save, (".npz",))):
         if path is not None:
             check_output(option, path, suffixes)
     renders = args.graph is not None and args.graph.suffix.lower() != ".dot"
     if renders and shutil.which("dot") is None:
-        from viz.render import GraphvizNotFoundError  # the command line may import viz
-
         raise GraphvizNotFoundError()
     if args.plot is not None and args.epochs == 0:
         raise ValueError("--plot draws training curves: it needs --epochs of at least 1")
@@ -222,17 +177,13 @@ def check_paths(args: argparse.Namespace) -> None:
 
 def draw_graph(model: MLP, x: np.ndarray, y: np.ndarray, path: Path, batch: int) -> None:
     """Draw the graph (modules collapsed) of the loss on one batch, with that batch's gradients."""
-    from viz import draw  # the only nn -> viz import: the command line draws
-    from viz.files import write_atomic
-
     loss = cross_entropy(model(Tensor(x[:batch])), y[:batch])
     # Without a backward pass every edge would show a zero gradient, which reads as
     # a bug; one pass shows real numbers. The grads are cleared again afterwards.
     loss.backward()
     diagram = draw(loss, collapse_modules=True)
     model.zero_grad()
-    fmt = path.suffix.lower().lstrip(".")
-    write_atomic(path, diagram.source.encode() if fmt == "dot" else diagram.pipe(format=fmt))
+    write_atomic(path, diagram_bytes(diagram, path))
 
 
 def make_schedule(name: str, optimizer, epochs: int):
