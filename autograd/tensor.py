@@ -66,7 +66,7 @@ def _fill(node: Tensor, data: np.ndarray, parents: tuple, local_grads: tuple, op
     node.fn = fn
     node.params = params
     # The parents' versions now: backward refuses to run a rule on data changed since.
-    node.saved_versions = tuple([p._version for p in parents])
+    node.saved_versions = tuple([p._version for p in parents]) if parents else ()
     node.label = None
     node.scope = state.scope
     node.requires_grad = requires_grad
@@ -91,6 +91,10 @@ def _apply(fn: TensorOp, parents: tuple, out: Any, params: tuple = (), op: str =
         if not parents[0].requires_grad:
             return _leaf(out)
         local = vjps
+    elif len(parents) > 2:
+        local = tuple([v if p.requires_grad else None for p, v in zip(parents, vjps)])
+        if not any(local):
+            return _leaf(out)
     else:
         a, b = parents
         if a.requires_grad:
@@ -100,6 +104,13 @@ def _apply(fn: TensorOp, parents: tuple, out: Any, params: tuple = (), op: str =
         else:
             return _leaf(out)
     return _fill(_new(Tensor), out, parents, local, op or fn.name, fn, params, True)
+
+
+def linear(x: Tensor, weight: Tensor, bias: Tensor) -> Tensor:
+    """``x @ weight + bias`` as one node (``nn.Linear``'s forward); shapes and dtypes as for
+    ``@`` and ``+``, which the caller has checked."""
+    fn = ops.LINEAR
+    return _apply(fn, (x, weight, bias), fn.forward(x._data, weight._data, bias._data))
 
 
 def _lift(x: Any, like: Tensor, op: str) -> Tensor:
@@ -113,7 +124,7 @@ def _lift(x: Any, like: Tensor, op: str) -> Tensor:
     if isinstance(x, bool) or isinstance(x, np.bool_):
         raise TypeError(f"{op}: got a bool ({x!r}); pass 1.0 or 0.0 if you mean a number")
     if type(x) is float or type(x) is int:
-        dtype = like.data.dtype
+        dtype = like._data.dtype
         return _leaf(np.asarray(x, dtype=dtype if dtype.kind == "f" else np.result_type(dtype, x)))
     if isinstance(x, (np.ndarray, np.generic, list, tuple, numbers.Number)):
         arr = _as_array(x, op)
@@ -125,7 +136,7 @@ def _lift(x: Any, like: Tensor, op: str) -> Tensor:
 
 
 def _binary(fn: TensorOp, a: Tensor, b: Tensor) -> Tensor:
-    da, db = a.data, b.data
+    da, db = a._data, b._data
     if da.dtype != db.dtype:
         # Like PyTorch: an integer operand of any shape, or a 0-d float one, takes the
         # other's float dtype. numpy would make float32 * int64 array float64.
@@ -143,7 +154,7 @@ def _binary(fn: TensorOp, a: Tensor, b: Tensor) -> Tensor:
 
 
 def _unary(fn: TensorOp, x: Tensor, *params: Any, op: str = "") -> Tensor:
-    return _apply(fn, (x,), fn.forward(x.data, *params), params, op)
+    return _apply(fn, (x,), fn.forward(x._data, *params), params, op)
 
 
 class Tensor:
@@ -508,7 +519,7 @@ class Tensor:
     def _send(self, g: Any, create_graph: bool) -> list:
         """Each parent's share of ``g``, summed to its shape and cast to its dtype."""
         parents = self.parents
-        if self._version or self.saved_versions != tuple([p._version for p in parents]):
+        if self._version or any([p._version != v for p, v in zip(parents, self.saved_versions)]):
             raise RuntimeError(_modified_message(self))
         if create_graph:
             with derivative_scope(f"of {self.op}"):

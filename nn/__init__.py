@@ -3,6 +3,7 @@
 ``nn.MLP``, ``nn.CNN`` and the layers run on ``Tensor``; ``nn.scalar`` holds the same ideas on
 ``Value``. ``nn.optim`` trains either; ``nn.save``/``nn.load`` write checkpoints.
 ``nn.datasets`` loads MNIST, ``nn.data.DataLoader`` batches it, ``nn.train`` fits.
+``nn.cli`` is the ``tracegrad`` command line, the one part of ``nn`` that imports ``viz``.
 """
 # Checked first: PyPI's ``autograd`` (HIPS autograd) installs a package of the same name,
 # and where it wins, every import below would fail with a puzzling ImportError.

@@ -7,11 +7,11 @@ it is written and read with ``allow_pickle=False``.
 from __future__ import annotations
 
 import os
-import tempfile
 from typing import Union
 
 import numpy as np
 
+from autograd.atomic_file import atomic_write
 from nn.module import Module
 from nn.npz_reader import BadNpzFile, read_npz
 
@@ -33,20 +33,8 @@ def save(model: Module, path: PathLike) -> None:
     if MARKER in arrays:
         raise ValueError(f"save: a parameter may not be named {MARKER!r}")
     arrays[MARKER] = np.array(VERSION)
-    directory = os.path.dirname(os.path.abspath(path))
-    fd, tmp = tempfile.mkstemp(prefix=".checkpoint-", suffix=".npz.tmp", dir=directory)
-    try:
-        with os.fdopen(fd, "wb") as f:
-            np.savez(f, allow_pickle=False, **arrays)
-            f.flush()
-            os.fsync(f.fileno())
-        # mkstemp makes the file private (0600); give it the usual permissions instead.
-        os.chmod(tmp, os.stat(path).st_mode & 0o777 if os.path.exists(path) else 0o644)
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
+    with atomic_write(path) as file:
+        np.savez(file, allow_pickle=False, **arrays)
 
 
 def read(path: PathLike) -> dict[str, np.ndarray]:

@@ -8,7 +8,7 @@ import numpy as np
 from autograd.conv import Size, as_pair, check_pool_padding
 from nn import functional as F
 from nn.init import Init, check_size, float_dtype, init_std
-from nn.layers import as_input
+from nn.functional import as_input
 from nn.module import Module
 from nn.parameter import Parameter
 from nn.seeding import resolve_rng

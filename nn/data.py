@@ -10,6 +10,8 @@ from typing import Callable, Iterator
 
 import numpy as np
 
+from nn.checks import positive_int
+
 
 class DataLoader:
     """Iterate over ``(x_batch, y_batch)`` pairs of numpy arrays.
@@ -33,8 +35,7 @@ class DataLoader:
         if len(x) != len(y):
             raise ValueError(f"DataLoader: x of shape {x.shape} and y of shape {y.shape} must have "
                              f"the same number of samples")
-        if isinstance(batch_size, bool) or not isinstance(batch_size, numbers.Integral) or batch_size < 1:
-            raise ValueError(f"DataLoader: batch_size must be a positive integer, got {batch_size!r}")
+        positive_int(batch_size, "batch_size", "DataLoader")
         for name, flag in (("shuffle", shuffle), ("drop_last", drop_last)):
             if not isinstance(flag, bool):
                 raise TypeError(f"DataLoader: {name} must be True or False, got {flag!r}")

@@ -10,14 +10,25 @@ from typing import Any
 import numpy as np
 
 import autograd
-from autograd.conv import Size, as_tensor
+from autograd.conv import Size
 from autograd.tensor import Tensor
+from autograd.tensor_softmax import check_labels
 from nn.batchnorm import batch_norm  # noqa: F401  (re-exported, as in torch.nn.functional)
 
 REDUCTIONS = ("mean", "sum", "none")
 
 
-_tensor = as_tensor  # an input as a Tensor (arrays become constants), or a clear TypeError
+def as_input(x: Any, where: str, name: str = "input") -> Tensor:
+    """A layer's or function's input as a Tensor (a bare ndarray becomes a constant leaf).
+
+    Every layer and function of ``nn`` takes its inputs through this one function, so
+    they all accept and refuse the same things, with the same message.
+    """
+    if isinstance(x, Tensor):
+        return x
+    if isinstance(x, np.ndarray):
+        return Tensor(x)
+    raise TypeError(f"{where}: {name} must be a Tensor (or a numpy array), got {type(x).__name__}")
 
 
 def _array(x: Any, name: str, where: str, like: Tensor | None = None) -> np.ndarray:
@@ -75,33 +86,33 @@ def _float_target(y: np.ndarray, like: Tensor, name: str, where: str) -> tuple[T
 
 # ---- activations -------------------------------------------------------------------------
 def relu(x: Tensor) -> Tensor:
-    return _tensor(x, "x", "relu").relu()
+    return as_input(x, "relu", "x").relu()
 
 
 def sigmoid(x: Tensor) -> Tensor:
-    return _tensor(x, "x", "sigmoid").sigmoid()
+    return as_input(x, "sigmoid", "x").sigmoid()
 
 
 def tanh(x: Tensor) -> Tensor:
-    return _tensor(x, "x", "tanh").tanh()
+    return as_input(x, "tanh", "x").tanh()
 
 
 def softmax(x: Tensor, axis: int = -1) -> Tensor:
-    return _tensor(x, "x", "softmax").softmax(axis)
+    return as_input(x, "softmax", "x").softmax(axis)
 
 
 def log_softmax(x: Tensor, axis: int = -1) -> Tensor:
-    return _tensor(x, "x", "log_softmax").log_softmax(axis)
+    return as_input(x, "log_softmax", "x").log_softmax(axis)
 
 
 # ---- convolution, pooling, normalisation (NCHW) -------------------------------------------
 def conv2d(x: Tensor, weight: Tensor, bias: Tensor | None = None, stride: Size = 1,
            padding: Size = 0) -> Tensor:
     """``torch.nn.functional.conv2d``: x (N, C, H, W), weight (O, C, kH, kW), bias (O,)."""
-    out = autograd.conv2d(_tensor(x, "x", "conv2d"), weight, stride, padding)
+    out = autograd.conv2d(as_input(x, "conv2d", "x"), weight, stride, padding)
     if bias is None:
         return out
-    bias = _tensor(bias, "bias", "conv2d")
+    bias = as_input(bias, "conv2d", "bias")
     if bias.shape != (out.shape[1],):
         raise ValueError(f"conv2d: bias of shape {bias.shape} does not match the weight's "
                          f"{out.shape[1]} output channels (input {x.shape}, weight {weight.shape})")
@@ -111,13 +122,13 @@ def conv2d(x: Tensor, weight: Tensor, bias: Tensor | None = None, stride: Size =
 def max_pool2d(x: Tensor, kernel_size: Size, stride: Size | None = None,
                padding: Size = 0) -> Tensor:
     """The maximum of each window; ``stride`` defaults to ``kernel_size``."""
-    return autograd.max_pool2d(_tensor(x, "x", "max_pool2d"), kernel_size, stride, padding)
+    return autograd.max_pool2d(as_input(x, "max_pool2d", "x"), kernel_size, stride, padding)
 
 
 def avg_pool2d(x: Tensor, kernel_size: Size, stride: Size | None = None,
                padding: Size = 0) -> Tensor:
     """The mean of each window (padding counts as zeros); ``stride`` defaults to ``kernel_size``."""
-    return autograd.avg_pool2d(_tensor(x, "x", "avg_pool2d"), kernel_size, stride, padding)
+    return autograd.avg_pool2d(as_input(x, "avg_pool2d", "x"), kernel_size, stride, padding)
 
 
 # ---- losses ------------------------------------------------------------------------------
@@ -131,7 +142,7 @@ def cross_entropy(logits: Tensor, target: Any, label_smoothing: float = 0.0,
     the uniform distribution, ``(1-ε)·target + ε/C``, as PyTorch does.
     """
     where = "cross_entropy"
-    logits = _tensor(logits, "logits", where)
+    logits = as_input(logits, where, "logits")
     y = _array(target, "target", where, like=logits)
     _check_reduction(reduction, where)
     if isinstance(label_smoothing, bool) or not isinstance(label_smoothing, (int, float)) \
@@ -147,16 +158,9 @@ def cross_entropy(logits: Tensor, target: Any, label_smoothing: float = 0.0,
                          f"got shape {logits.shape}")
     n, c = logits.shape
     if y.dtype.kind in "iu":
-        if y.shape != (n,):
-            raise ValueError(f"{where}: labels of shape {y.shape} do not match logits of shape "
-                             f"{logits.shape}; expected labels of shape ({n},)")
         if label_smoothing == 0.0 and reduction == "mean":
-            return logits.cross_entropy(y)  # the fused, fastest path (it checks the label range)
-        bad = (y < 0) | (y >= c)
-        if bad.any():
-            i = int(np.argmax(bad))
-            raise ValueError(f"{where}: label {int(y[i])} at index {i} is out of range for {c} "
-                             f"classes (valid labels are 0..{c - 1})")
+            return logits.cross_entropy(y)  # the fused, fastest path; it checks the labels itself
+        check_labels(logits.shape, y)
         logp = logits.log_softmax(axis=1)  # once: smoothing reads it too
         nll = -logp[np.arange(n), y]
         if label_smoothing:
@@ -181,7 +185,7 @@ def cross_entropy(logits: Tensor, target: Any, label_smoothing: float = 0.0,
 def mse_loss(input: Tensor, target: Any, reduction: str = "mean") -> Tensor:  # noqa: A002
     """Mean squared error ``(input - target)²``; the shapes must match (no broadcasting)."""
     where = "mse_loss"
-    x = _tensor(input, "input", where)
+    x = as_input(input, where, "input")
     _check_reduction(reduction, where)
     if isinstance(target, Tensor):
         if target.shape != x.shape:
@@ -205,7 +209,7 @@ def binary_cross_entropy_with_logits(logits: Tensor, target: Any,
     Mixed dtypes promote as in ``mse_loss``.
     """
     where = "binary_cross_entropy_with_logits"
-    x = _tensor(logits, "logits", where)
+    x = as_input(logits, where, "logits")
     _check_reduction(reduction, where)
     if x.dtype.kind != "f":
         raise TypeError(f"{where}: logits must be floating point, got dtype {x.dtype}")

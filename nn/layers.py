@@ -5,20 +5,12 @@ from typing import Any
 
 import numpy as np
 
-from autograd.tensor import Tensor
+from autograd.tensor import Tensor, linear
+from nn.functional import as_input
 from nn.init import Init, check_size, float_dtype, init_std
 from nn.module import Module
 from nn.parameter import Parameter
 from nn.seeding import resolve_rng, spawn_rng
-
-
-def as_input(x: Any, where: str) -> Tensor:
-    """A layer's input as a Tensor (a bare ndarray becomes a constant leaf)."""
-    if isinstance(x, Tensor):
-        return x
-    if isinstance(x, np.ndarray):
-        return Tensor(x)
-    raise TypeError(f"{where}: expected a Tensor (or a numpy array), got {type(x).__name__}")
 
 
 class Linear(Module):
@@ -55,8 +47,7 @@ class Linear(Module):
                 f"{self.weight.dtype}; convert the input (x.astype(np.{self.weight.dtype})) "
                 "or build the layer with that dtype="
             )
-        out = x @ self.weight
-        return out if self.bias is None else out + self.bias
+        return x @ self.weight if self.bias is None else linear(x, self.weight, self.bias)
 
     def display(self) -> str:
         return f"Linear({self.nin}→{self.nout})"

@@ -8,7 +8,7 @@ activation and its gradient ∂loss(point)/∂activation. Those per-neuron numbe
 the engine's own: the probe point runs through the scalar model and ``backward()``
 fills each ``Value``'s ``grad``.
 
-Frames are plain dicts of numbers (``viz.Playground`` draws them; ``nn`` never
+Frames are plain dicts of numbers (``viz.Playground`` draws them; only ``nn.cli``
 imports ``viz``):
 
     meta:  dataset, sizes, activation, lr, batch_size, steps, seed, points [[x0, x1]…],
@@ -33,6 +33,7 @@ import numpy as np
 from autograd import no_grad
 from autograd.tensor import Tensor
 from autograd.value import Value
+from nn.checks import positive_int
 from nn.functional import binary_cross_entropy_with_logits
 from nn.mlp import MLP as TensorMLP
 from nn.optim import SGD
@@ -66,12 +67,6 @@ def logistic_loss(logit: Value, label: int) -> Value:
     return softplus - logit * label if label else softplus
 
 
-def _positive_int(value: object, name: str) -> int:
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < 1:
-        raise ValueError(f"{name} must be a positive integer, got {value!r}")
-    return int(value)
-
-
 def check_options(dataset: str, hidden: Sequence[int], activation: str, steps: int, lr: float,
                   batch_size: int, frames: int, points: int) -> None:
     """Refuse bad settings before any training, each with a one-line message."""
@@ -84,8 +79,8 @@ def check_options(dataset: str, hidden: Sequence[int], activation: str, steps: i
     if activation not in ACTIVATIONS:
         raise ValueError(f"unknown activation {activation!r}; use one of {', '.join(ACTIVATIONS)}")
     for name, value in (("steps", steps), ("batch_size", batch_size), ("frames", frames)):
-        _positive_int(value, name)
-    if _positive_int(points, "points") < 2:
+        positive_int(value, name)
+    if positive_int(points, "points") < 2:
         raise ValueError(f"points must be at least 2 (one per class), got {points}")
     if isinstance(lr, bool) or not isinstance(lr, numbers.Real) or not 0.0 < lr < math.inf:
         raise ValueError(f"lr must be a positive finite number, got {lr!r}")

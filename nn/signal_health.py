@@ -24,6 +24,7 @@ from typing import Any, Sequence
 import numpy as np
 
 from autograd.graph import topo_sort
+from nn.checks import positive_int
 from nn.layers import Dropout, Linear
 from nn.module import Module
 
@@ -60,8 +61,7 @@ class SignalHealth:
             raise TypeError(f"SignalHealth: expected an nn.MLP (a module with a list of layers), "
                             f"got {type(model).__name__}")
         for name, value in (("bins", bins), ("every", every)):
-            if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < 1:
-                raise ValueError(f"SignalHealth: {name} must be a positive integer, got {value!r}")
+            positive_int(value, name, "SignalHealth")
         self.linears = [m for m in layers if isinstance(m, Linear)]
         activations = [m for m in layers if not isinstance(m, (Linear, Dropout))]
         # A network without activation modules: its hidden layers are the inner Linears.

@@ -8,11 +8,12 @@ numpy is imported (unlike ``OPENBLAS_NUM_THREADS``), and restores it afterwards.
 """
 from __future__ import annotations
 
-import numbers
 from contextlib import contextmanager
 from typing import Iterator
 
 from threadpoolctl import threadpool_limits
+
+from nn.checks import positive_int
 
 DEFAULT_THREADS = 1
 
@@ -21,10 +22,7 @@ def check_threads(threads: object, where: str) -> int:
     """``threads`` as a positive int (None means ``DEFAULT_THREADS``), or a clear error."""
     if threads is None:
         return DEFAULT_THREADS
-    if isinstance(threads, bool) or not isinstance(threads, numbers.Integral) or threads < 1:
-        raise ValueError(f"{where}: threads must be a positive integer (or None for the "
-                         f"default, {DEFAULT_THREADS}), got {threads!r}")
-    return int(threads)
+    return positive_int(threads, "threads", where, hint=f" (or None for the default, {DEFAULT_THREADS})")
 
 
 def set_blas_threads(threads: int | None = None) -> int:

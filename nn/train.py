@@ -18,6 +18,7 @@ from tqdm import tqdm
 
 from autograd import no_grad
 from autograd.tensor import Tensor
+from nn.checks import positive_int
 from nn.data import DataLoader
 from nn.functional import accuracy, cross_entropy
 from nn.module import Module
@@ -77,8 +78,7 @@ def evaluate(model: Module, data: Data, batch_size: int = 1000) -> tuple[float, 
     stays small; the model's previous mode is restored afterwards.
     """
     x, y = _check_data(data, "evaluate: data")
-    if isinstance(batch_size, bool) or not isinstance(batch_size, numbers.Integral) or batch_size < 1:
-        raise ValueError(f"evaluate: batch_size must be a positive integer, got {batch_size!r}")
+    positive_int(batch_size, "batch_size", "evaluate")
     was_training = getattr(model, "training", True)
     model.eval()
     total_loss, correct = 0.0, 0.0

@@ -6,7 +6,7 @@ import logging
 import pytest
 
 from nn.cli import main
-from nn.commands import mnist as mnist_command
+from nn.cli import mnist as mnist_command
 from tests.test_cli_mnist import synthetic
 
 

@@ -18,7 +18,7 @@ import pytest
 
 from nn.checkpoint import read
 from nn.cli import main
-from nn.commands import mnist as mnist_command
+from nn.cli import mnist as mnist_command
 
 EPOCH_LINE = re.compile(r"^epoch (\d+)/(\d+)  loss \d+\.\d{4}  train acc [01]\.\d{4}  "
                         r"test acc [01]\.\d{4}  \d+\.\d s$")
@@ -263,11 +263,17 @@ def test_output_paths_are_checked_before_any_data_is_loaded(capsys, tmp_path, mo
     missing = tmp_path / "nowhere" / f"out{suffix}"
     code, out, err = run(capsys, option, str(missing))
     assert code == 2 and f"the directory {missing.parent} does not exist" in err
-    # Root may write anywhere, so the read-only case is simulated where access is asked.
-    from nn.commands import _outputs
-    monkeypatch.setattr(_outputs.os, "access", lambda path, mode: Path(path) != tmp_path)
+    # Root may write anywhere, so the read-only case is simulated where writing is tried.
+    from nn.cli import _outputs
+
+    def read_only(dir=None, **kwargs):
+        if Path(dir) == tmp_path:
+            raise PermissionError(13, "Read-only file system")
+        return real_temporary_file(dir=dir, **kwargs)
+    real_temporary_file = _outputs.tempfile.TemporaryFile
+    monkeypatch.setattr(_outputs.tempfile, "TemporaryFile", read_only)
     code, out, err = run(capsys, option, str(tmp_path / f"new{suffix}"))
-    assert code == 2 and f"the directory {tmp_path} is not writable" in err
+    assert code == 2 and f"the directory {tmp_path} is not writable (Read-only file system)" in err
     assert fake_mnist == [] and out == ""
     assert [p.name for p in tmp_path.iterdir()] == [taken.name]
 
@@ -289,7 +295,7 @@ def test_sigint_in_a_real_process_mid_training(tmp_path):
     script = (
         "import sys\n"
         "from tests.test_cli_mnist import synthetic\n"
-        "from nn.commands import mnist\n"
+        "from nn.cli import mnist\n"
         "mnist.load_mnist = lambda data_dir=None: (synthetic(2000, 1), synthetic(200, 2))\n"
         "from nn.cli import main\n"
         f"sys.exit(main(['mnist', '--epochs', '1000', '--hidden', '64', '--quiet', "
@@ -347,7 +353,7 @@ def test_compare_optimizers_writes_no_file_unless_asked(capsys, tmp_path, monkey
 
 
 def test_compare_optimizers_starts_every_run_from_the_same_weights(monkeypatch, capsys, tmp_path):
-    from nn.commands import compare_optimizers
+    from nn.cli import compare_optimizers
 
     starts, batches = [], []
     real_fit = compare_optimizers.fit

@@ -18,13 +18,13 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from nn import dataset_cache
-from nn.dataset_cache import cache_dir, read_cache, write_cache
-from nn.dataset_specs import MNIST, DatasetSpec, FileSpec, Splits
+from nn.datasets import cache as dataset_cache
 from nn.datasets import load_dataset, load_splits
-from nn.idx import encode_idx, idx_sha256
-from nn.idx_files import read_idx_directory
-from nn.mirrors import download_from_mirrors
+from nn.datasets.cache import cache_dir, read_cache, write_cache
+from nn.datasets.directory import read_idx_directory
+from nn.datasets.idx import Splits, encode_idx, idx_sha256
+from nn.datasets.mirrors import download_from_mirrors
+from nn.datasets.specs import MNIST, DatasetSpec, FileSpec
 from tests.hostile_zip import npy_header, replace_member, set_encrypted_bit, set_unsupported_method
 
 NAMES = [f.name for f in MNIST.files]
@@ -215,7 +215,7 @@ FASHION_DEBIAN = Path("/usr/share/datasets/fashion-mnist")
 
 @pytest.mark.skipif(not FASHION_DEBIAN.is_dir(), reason="Debian's dataset-fashion-mnist is not installed")
 def test_debians_regzipped_fashion_mnist_is_accepted():
-    from nn.dataset_specs import FASHION_MNIST
+    from nn.datasets.specs import FASHION_MNIST
     splits = read_idx_directory(FASHION_MNIST, FASHION_DEBIAN)
     assert splits.train_images.shape == (60000, 28, 28) and splits.test_labels.shape == (10000,)
 
@@ -421,7 +421,7 @@ def test_a_read_only_cache_with_a_corrupt_entry_still_returns_the_data(tmp_path,
     def read_only(*args, **kwargs):
         raise PermissionError(13, "Read-only file system")
     monkeypatch.setattr(Path, "unlink", read_only)
-    monkeypatch.setattr(dataset_cache.tempfile, "mkstemp", read_only)
+    monkeypatch.setattr(dataset_cache, "atomic_write", read_only)
     with pytest.warns(RuntimeWarning) as caught:
         assert_same(load_splits(spec, cache=cache), splits)
     messages = [str(w.message) for w in caught]
@@ -604,7 +604,7 @@ def test_default_cache_location_is_used(tmp_path, serve):
 
 def test_fashion_mnist_has_no_offline_fallback_and_says_so(tmp_path, monkeypatch):
     from nn import datasets
-    from nn.dataset_specs import FASHION_MNIST
+    from nn.datasets.specs import FASHION_MNIST
 
     assert FASHION_MNIST.fallback is None and MNIST.fallback is not None
     offline = dataclasses.replace(FASHION_MNIST, mirrors=(dead_url(),))

@@ -13,7 +13,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
-from nn.idx import decode_idx, encode_idx, gunzip_if_needed, idx_sha256
+from nn.datasets.idx import decode_idx, encode_idx, gunzip_if_needed, idx_sha256
 
 shapes_1d = st.tuples(st.integers(0, 50))
 shapes_3d = st.tuples(st.integers(0, 6), st.integers(1, 5), st.integers(1, 5))

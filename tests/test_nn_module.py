@@ -184,7 +184,7 @@ def test_module_calls_tag_nodes_with_nested_scopes():
     lin = model.layers[2]
     assert out.scope == f"MLP(3→4→2)#{model._uid}/Linear(4→2)#{lin._uid}"
     assert model.scope_name == f"MLP(3→4→2)#{model._uid}"
-    hidden = out.parents[0].parents[0]  # (h @ W) + b  ->  h = relu(...)
+    hidden = out.parents[0]  # linear(h, W, b): one fused node  ->  h = relu(...)
     assert hidden.op == "relu"
     assert hidden.scope == f"MLP(3→4→2)#{model._uid}/ReLU()#{model.layers[1]._uid}"
     from autograd.recording import state

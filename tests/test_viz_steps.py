@@ -9,6 +9,7 @@ from hypothesis import given
 import viz
 from autograd import Value
 from autograd.graph import topo_sort
+from tests.browser import Browser
 from tests.classic import neuron
 from tests.expressions import backpropagated, programs
 
@@ -154,3 +155,32 @@ def test_every_object_viz_returns_displays_in_jupyter():
         data, _ = formatter.format(function(out))
         assert data.get(mimetype), function.__name__
     assert formatter.format(viz.explain(out))[0]["text/plain"].startswith("o.grad = 1.0")
+
+
+@pytest.mark.dot
+@pytest.mark.browser
+def test_the_step_player_plays_in_headless_chromium(tmp_path):
+    """The player's controls (player.js) are shared with the playground: check them here too."""
+    page = viz.animate_backward(neuron(), tmp_path / "steps.html").path
+    shown = ("[document.querySelector('.tg-count').textContent,"
+             " [...document.querySelectorAll('.tg-frame')].findIndex(f => !f.hidden),"
+             " document.querySelector('.tg-slider').value]")
+    with Browser(tmp_path / "profile") as browser:
+        url = browser.open(page)
+        seen = [browser.evaluate(shown)]
+        browser.press("ArrowRight")
+        browser.press("ArrowRight")
+        seen.append(browser.evaluate(shown))
+        browser.press("End")
+        seen.append(browser.evaluate(shown))
+        browser.press("ArrowRight")  # past the last frame: stays there
+        seen.append(browser.evaluate(shown))
+        browser.press("Home")
+        browser.evaluate("document.querySelector('.tg-prev').click()")  # before the first: stays
+        seen.append(browser.evaluate(shown))
+        browser.evaluate("document.querySelector('.tg-next').click()")
+        seen.append(browser.evaluate(shown))
+        errors, requests = browser.errors(), browser.requests()
+    assert errors == [] and requests == [url]
+    assert seen == [["step 1 of 10", 0, "0"], ["step 3 of 10", 2, "2"], ["step 10 of 10", 9, "9"],
+                    ["step 10 of 10", 9, "9"], ["step 1 of 10", 0, "0"], ["step 2 of 10", 1, "1"]]

@@ -10,12 +10,11 @@ if not hasattr(_autograd, "Tensor"):
         "environment. tracegrad needs its own virtual environment: python3 -m venv .venv && "
         ".venv/bin/pip install -e . (or run make), then use .venv/bin/python or "
         ".venv/bin/tracegrad")
-from viz.animate import Animation, animate_backward
 from viz.draw import draw
 from viz.explain import explain
 from viz.playground import LivePlayground, Playground
 from viz.render import Diagram, GraphvizNotFoundError
-from viz.steps import BackwardSteps, backward_steps
+from viz.steps import Animation, BackwardSteps, animate_backward, backward_steps
 
 __all__ = [
     "draw", "backward_steps", "animate_backward", "explain",

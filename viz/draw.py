@@ -1,13 +1,25 @@
-"""``viz.draw``: the diagram of a graph with its upstream and local gradients."""
+"""``viz.draw``: the diagram of a graph with its upstream and local gradients.
+
+It draws every node (``viz.diagram``), or one box per module call (``viz.modules``),
+or, for a graph larger than ``max_nodes``, a summary: ``dot`` needs minutes for tens
+of thousands of nodes and the result cannot be read anyway, so instead of the full
+diagram it draws a box that says so, counts of the graph's operations and leaves,
+and, when ``nn`` modules tagged the nodes with scopes, one box per module (at most
+``MAX_GROUPS``, going only as deep in the module nesting as that allows) with the
+edges between modules.
+"""
 from __future__ import annotations
 
+from collections import Counter
+from typing import Sequence
+
 from autograd.graph import topo_sort
-from viz import diagram, modules, summary
-from viz.engines import Node, engine_for
-from viz.names import node_names
-from viz.options import DEFAULT_MAX_NODES, DrawOptions
+from viz import diagram, modules
+from viz.diagram import (CURRENT_FILL, DEFAULT_MAX_NODES, EDGE, FONT, HEADER_FILL, DrawOptions,
+                         display_name, node_scopes)
+from viz.labels import escape, node_names
 from viz.render import Diagram
-from viz.replay import is_last_root, replay
+from viz.replay import Node, engine_for, is_last_root, replay
 
 
 def draw(root: Node, *, rankdir: str = "LR", precision: int = 4, show_grad: bool = True,
@@ -34,7 +46,7 @@ def draw(root: Node, *, rankdir: str = "LR", precision: int = 4, show_grad: bool
                        legend, cluster_modules)
     order = topo_sort(root)
     if len(order) > opts.max_nodes:
-        return summary.build(order, engine, opts)
+        return summary(order, engine, opts)
     names = node_names(order, engine.PREFIX, engine.const_name)
     if opts.show_grad and not is_last_root(root):
         name = names[id(root)]
@@ -51,3 +63,85 @@ def draw(root: Node, *, rankdir: str = "LR", precision: int = 4, show_grad: bool
     _, shares = replay(root) if opts.show_grad else ({}, {})
     return diagram.build(order, engine, names, opts, grad_of=engine.grad, upstream_of=engine.grad,
                          share_of=lambda child, index: shares.get((child, index)))
+
+
+_OUTSIDE = "(outside modules)"
+MAX_GROUPS = 12  # module boxes in a summary; more would be the unreadable diagram again
+
+
+def summary(order: Sequence, engine, opts: DrawOptions) -> Diagram:
+    """A box that says the graph is too big, its counts, and its module calls with their links."""
+    graph = Diagram(name="tracegrad_summary",
+                    graph_attr={"rankdir": opts.rankdir, "fontname": FONT},
+                    node_attr={"shape": "plain", "fontname": FONT, "fontsize": "11"},
+                    edge_attr={"fontname": FONT, "fontsize": "10", "color": EDGE})
+    graph.node("summary", label=_summary_table(order, engine, opts))
+    groups = _module_groups(order, min(MAX_GROUPS, opts.max_nodes))
+    if groups is None:
+        return graph
+    group_of, members = groups
+    ids = {key: f"m{i}" for i, key in enumerate(members)}
+    for key, nodes in members.items():
+        title = _OUTSIDE if key is None else " / ".join(display_name(c) for c in key.split("/"))
+        ops = Counter(node.op for node in nodes if node.op).most_common(3)
+        detail = ", ".join(f"{escape(op)} ×{n}" for op, n in ops) or "leaves only"
+        graph.node(ids[key], label=(
+            f'<<TABLE BORDER="1" CELLBORDER="0" CELLSPACING="0" CELLPADDING="4">'
+            f'<TR><TD BGCOLOR="{HEADER_FILL["op"]}"><B>{escape(title)}</B></TD></TR>'
+            f'<TR><TD>{len(nodes)} nodes: {detail}</TD></TR></TABLE>>'))
+    links: Counter = Counter()
+    for child in order:
+        for parent in child.parents:
+            a, b = group_of[id(parent)], group_of[id(child)]
+            if a != b:
+                links[(a, b)] += 1
+    for (a, b), count in links.items():
+        graph.edge(ids[a], ids[b], label=f"{count} edge{'s' if count > 1 else ''}")
+    return graph
+
+
+def _summary_table(order: Sequence, engine, opts: DrawOptions) -> str:
+    root = order[-1]
+    kinds = Counter(engine.kind(node) for node in order)
+    ops = Counter(node.op for node in order if node.op)
+    op_text = ", ".join(f"{escape(op)} ×{n}" for op, n in ops.most_common(8))
+    if len(ops) > 8:
+        op_text += f", and {len(ops) - 8} more kinds"
+    rows = [
+        f'<TR><TD BGCOLOR="{CURRENT_FILL}"><B>Summary only: this graph has {len(order)} nodes, '
+        f"more than max_nodes={opts.max_nodes}.</B></TD></TR>",
+        "<TR><TD>A full diagram this large would take dot a long time and could not be read. "
+        f"Draw a smaller expression, or pass max_nodes={len(order)} to draw it all.</TD></TR>",
+        f"<TR><TD>operations: {op_text or 'none'}</TD></TR>",
+        f"<TR><TD>leaves: {kinds['input']} inputs, {kinds['param']} parameters, "
+        f"{kinds['const']} constants; depth {_depth(order)}</TD></TR>",
+    ]
+    root_rows = engine.node_rows(root, engine.grad(root), opts.precision, True)
+    rows.append("<TR><TD>root: " + ", ".join(f"{key} {value}" for key, value in root_rows)
+                + "</TD></TR>")
+    return ('<<TABLE BORDER="1" CELLBORDER="0" CELLSPACING="0" CELLPADDING="4" BGCOLOR="white">'
+            + "".join(rows) + "</TABLE>>")
+
+
+def _depth(order: Sequence) -> int:
+    """Length of the longest parent → child path (order is topological, so one pass)."""
+    depth: dict[int, int] = {}
+    for node in order:
+        depth[id(node)] = 1 + max((depth[id(p)] for p in node.parents), default=-1)
+    return max(depth.values())
+
+
+def _module_groups(order: Sequence, limit: int):
+    """Group nodes by module scope, as deep as ``limit`` boxes allow; None without scopes."""
+    by_id = node_scopes(order)
+    scopes = [by_id[id(node)] for node in order]
+    deepest = max((s.count("/") + 1 for s in scopes if s), default=0)
+    for depth in range(deepest, 0, -1):
+        keys = ["/".join(s.split("/")[:depth]) if s else None for s in scopes]
+        if len(set(keys)) <= limit:
+            group_of = {id(node): key for node, key in zip(order, keys)}
+            members: dict = {}
+            for node, key in zip(order, keys):
+                members.setdefault(key, []).append(node)
+            return group_of, members
+    return None

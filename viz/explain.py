@@ -10,10 +10,8 @@ print with ``repr`` (every digit), or with ``precision`` significant digits when
 from __future__ import annotations
 
 from autograd.graph import topo_sort
-from viz.engines import Node, engine_for
-from viz.labels import check_precision
-from viz.names import node_names
-from viz.replay import replay
+from viz.labels import check_precision, node_names
+from viz.replay import Node, engine_for, replay
 
 
 class Explanation(str):

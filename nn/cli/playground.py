@@ -10,11 +10,12 @@ the decision boundary, the loss and accuracy curves, and one weight's update in 
 from __future__ import annotations
 
 import argparse
-import os
 from pathlib import Path
 
+from nn.cli._outputs import check_output
 from nn.playground import ACTIVATIONS, DEFAULTS, check_options, train
 from nn.toy_data import DATASETS
+from viz.playground import Playground
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -45,30 +46,13 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.set_defaults(handler=run)
 
 
-def check_output(path: Path) -> None:
-    """Refuse an output path that cannot be written, before any training time is spent."""
-    if path.is_dir():
-        raise ValueError(f"--output {path} is a directory; give a file name such as {path / 'playground.html'}")
-    if path.suffix.lower() not in (".html", ".htm"):
-        raise ValueError(f"--output {path}: the file name must end in .html")
-    folder = path.parent if str(path.parent) else Path(".")
-    if not folder.is_dir():
-        raise ValueError(f"--output {path}: the directory {folder} does not exist")
-    probe = folder / f".{path.name}.{os.getpid()}.probe"
-    try:  # os.access says yes to root even on a read-only file system; a real file does not lie
-        probe.open("xb").close()
-        probe.unlink()
-    except OSError as error:
-        raise ValueError(f"--output {path}: cannot write in {folder} ({error.strerror})") from None
-
-
 def run(args: argparse.Namespace) -> int:
     """Bad input raises ValueError; ``nn.cli.main`` reports it in one line, exit code 2."""
     check_options(args.dataset, args.hidden, args.activation, args.steps, args.lr, args.batch_size,
                   args.frames, args.points)
     if args.seed < 0:
         raise ValueError(f"--seed must be >= 0, got {args.seed}")
-    check_output(args.output)
+    check_output("--output", args.output, (".html", ".htm"))
     sizes = "→".join(map(str, [2, *args.hidden, 1]))
     print(f"{args.dataset}: {args.points} points; scalar MLP {sizes} ({args.activation}), "
           f"SGD lr {args.lr:g}, batch {args.batch_size}, {args.steps} steps, seed {args.seed}", flush=True)
@@ -76,8 +60,6 @@ def run(args: argparse.Namespace) -> int:
                    args.seed, points=args.points, frames=args.frames)
     print(f"final training accuracy {result.accuracy:.2%} (loss {result.frames[-1]['loss']:.4f}) "
           f"after {args.steps} steps, {result.seconds:.1f} s")
-    from viz.playground import Playground  # the command line is where nn meets viz
-
     path = Playground(result.meta, result.frames).save(args.output)
     print(f"wrote {path} ({path.stat().st_size / 1e6:.1f} MB, {len(result.frames)} frames)")
     return 0

@@ -1,4 +1,11 @@
-"""The ``tracegrad`` command line: finds the subcommands in ``nn.commands``.
+"""The ``tracegrad`` command line: ``main`` and one module per subcommand.
+
+This package is the only part of ``nn`` that imports ``viz``: it is where the
+library (``nn``) meets the pictures (``viz``). No library module imports it.
+
+Each command module defines ``register(subparsers)``; ``build_parser`` finds them, so
+a new command is a new file and commands never edit each other. Modules whose names
+start with ``_`` are helpers the commands share, not commands.
 
 Every refusal, whoever raises it (argparse, a command, the data loader, Graphviz), is
 reported here as one line on stderr with exit code 2; Ctrl-C prints ``interrupted``
@@ -13,7 +20,6 @@ import sys
 from importlib.metadata import PackageNotFoundError, version
 from typing import NoReturn, Sequence
 
-import nn.commands
 from viz.render import GraphvizNotFoundError, install_commands
 
 
@@ -40,10 +46,10 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"tracegrad {_version()}")
     # Subparsers are made by the parent's class, so they refuse in one line too.
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for info in sorted(pkgutil.iter_modules(nn.commands.__path__), key=lambda m: m.name):
-        if info.name.startswith("_"):  # a helper the commands share
+    for info in sorted(pkgutil.iter_modules(__path__), key=lambda m: m.name):
+        if info.name.startswith("_"):  # a helper the commands share, or __main__
             continue
-        module = importlib.import_module(f"nn.commands.{info.name}")
+        module = importlib.import_module(f"{__name__}.{info.name}")
         module.register(subparsers)  # each sets its handler with set_defaults(handler=...)
     return parser
 
@@ -74,7 +80,3 @@ def main(argv: Sequence[str] | None = None) -> int:
         message = " ".join(str(error).split())  # a multi-line message becomes one line
         print(f"tracegrad {args.command}: error: {message}", file=sys.stderr)
         return 2
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())

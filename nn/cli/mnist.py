@@ -22,12 +22,13 @@ from typing import Iterator
 
 import numpy as np
 
+from autograd.atomic_file import write_atomic
 from autograd.tensor import Tensor
 from nn.augment import RandomShift
 from nn.checkpoint import save
-from nn.commands._models import (DEFAULT_CHANNELS, DEFAULT_HIDDEN, MODELS, as_images,
-                                 build_model)
-from nn.commands._outputs import check_output
+from nn.cli._models import DEFAULT_CHANNELS, DEFAULT_HIDDEN, MODELS, as_images, build_model
+from nn.cli._numbers import non_negative_float, non_negative_int, positive_float, positive_int
+from nn.cli._outputs import DIAGRAM_SUFFIXES, PLOT_SUFFIXES, check_output, diagram_bytes
 from nn.data import DataLoader
 from nn.datasets import load_fashion_mnist, load_mnist
 from nn.functional import cross_entropy
@@ -36,58 +37,13 @@ from nn.optim import CosineAnnealingLR, StepLR
 from nn.optim_presets import DEFAULT_LR, NAMES, make_optimizer
 from nn.threads import DEFAULT_THREADS, blas_threads
 from nn.train import evaluate, fit, format_epoch
+from viz import draw
+from viz.render import GraphvizNotFoundError
 
 DEFAULTS = dict(hidden=DEFAULT_HIDDEN["mlp"], epochs=8, optimizer="adam", batch_size=128,
                 schedule="cosine", seed=0)
 DEFAULT_EPOCHS = {"mlp": DEFAULTS["epochs"], "cnn": 6}
 DEFAULT_SHIFT = 2  # pixels, for the CNN: see nn/augment.py
-PLOT_SUFFIXES = (".png", ".svg", ".pdf")
-GRAPH_SUFFIXES = (".svg", ".png", ".pdf", ".dot")
-
-
-# ---- argument types: argparse turns ArgumentTypeError into "error: argument --x: ..." ----
-def positive_int(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a positive integer, got {text!r}") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"must be a positive integer, got {value}")
-    return value
-
-
-def non_negative_int(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected an integer >= 0, got {text!r}") from None
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"must be >= 0, got {value}")
-    return value
-
-
-def _finite(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a number, got {text!r}") from None
-    if not math.isfinite(value):
-        raise argparse.ArgumentTypeError(f"must be finite, got {text}")
-    return value
-
-
-def positive_float(text: str) -> float:
-    value = _finite(text)
-    if value <= 0:
-        raise argparse.ArgumentTypeError(f"must be a positive number, got {text}")
-    return value
-
-
-def non_negative_float(text: str) -> float:
-    value = _finite(text)
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"must be >= 0, got {text}")
-    return value
 
 
 def add_common_options(parser: argparse.ArgumentParser, hidden: list[int] = DEFAULTS["hidden"]) -> None:
@@ -151,7 +107,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                         help="start from a checkpoint written by --save (its layer sizes are used)")
     parser.add_argument("--graph", type=Path, metavar="PATH",
                         help=f"draw the model's graph for one batch with its gradients, before training "
-                             f"({', '.join(GRAPH_SUFFIXES)}; needs Graphviz except for .dot)")
+                             f"({', '.join(DIAGRAM_SUFFIXES)}; needs Graphviz except for .dot)")
     parser.set_defaults(handler=run)
 
 
@@ -189,14 +145,12 @@ def load_data(args: argparse.Namespace):
 def check_paths(args: argparse.Namespace) -> None:
     """Refuse bad output paths before any data is loaded or training time is spent."""
     for option, path, suffixes in (("--plot", args.plot, PLOT_SUFFIXES),
-                                   ("--graph", args.graph, GRAPH_SUFFIXES),
+                                   ("--graph", args.graph, DIAGRAM_SUFFIXES),
                                    ("--save", args.save, (".npz",))):
         if path is not None:
             check_output(option, path, suffixes)
     renders = args.graph is not None and args.graph.suffix.lower() != ".dot"
     if renders and shutil.which("dot") is None:
-        from viz.render import GraphvizNotFoundError  # the command line may import viz
-
         raise GraphvizNotFoundError()
     if args.plot is not None and args.epochs == 0:
         raise ValueError("--plot draws training curves: it needs --epochs of at least 1")
@@ -208,9 +162,6 @@ def check_paths(args: argparse.Namespace) -> None:
 
 def draw_graph(model: Module, x: np.ndarray, y: np.ndarray, path: Path, batch: int) -> None:
     """Draw the graph (modules collapsed) of the loss on one batch, with that batch's gradients."""
-    from viz import draw  # the only nn -> viz import: the command line draws
-    from viz.files import write_atomic
-
     # A training-mode forward pass updates BatchNorm's running statistics: drawing must
     # not change the model, so they are put back afterwards.
     buffers = [(buffer, buffer.copy()) for _, buffer in model.named_buffers()]
@@ -222,8 +173,7 @@ def draw_graph(model: Module, x: np.ndarray, y: np.ndarray, path: Path, batch: i
     model.zero_grad()
     for buffer, saved in buffers:
         buffer[...] = saved
-    fmt = path.suffix.lower().lstrip(".")
-    write_atomic(path, diagram.source.encode() if fmt == "dot" else diagram.pipe(format=fmt))
+    write_atomic(path, diagram_bytes(diagram, path))
 
 
 def make_schedule(name: str, optimizer, epochs: int):

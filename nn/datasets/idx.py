@@ -1,4 +1,4 @@
-"""The IDX file format of MNIST: decode and validate, encode, and digest.
+"""The IDX file format of MNIST: decode and validate, encode, digest; ``Splits`` holds a set's four arrays.
 
 An IDX file is a big-endian header (two zero bytes, a type code, the number of
 dimensions, then one uint32 per dimension) followed by the items. MNIST uses only
@@ -10,11 +10,20 @@ import hashlib
 import math
 import struct
 import zlib
+from typing import NamedTuple
 
 import numpy as np
 
 _UBYTE = 0x08
 _GZIP_MAGIC = b"\x1f\x8b"
+
+
+class Splits(NamedTuple):
+    """The four arrays of an IDX image data set, as stored: uint8 pixels and labels."""
+    train_images: np.ndarray  # (N, rows, cols) uint8
+    train_labels: np.ndarray  # (N,) uint8
+    test_images: np.ndarray
+    test_labels: np.ndarray
 
 
 def _header(shape: tuple[int, ...]) -> bytes:
