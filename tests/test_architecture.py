@@ -112,19 +112,9 @@ def forbidden_imports(graph: dict[str, set[str]]) -> list[str]:
 # viz.steps and viz.animate import each other today; issue 15's item 4 (branch issue-15b)
 # makes that one-way. Until then only the edges between these two are set aside, and
 # test_the_set_aside_cycle_is_still_there fails once they are gone: then delete this.
-SET_ASIDE = {"viz.steps", "viz.animate"}
-
-
 def test_no_import_cycles():
-    graph = {m: t - SET_ASIDE if m in SET_ASIDE else t for m, t in import_graph().items()}
-    cycle = find_cycle(graph)
+    cycle = find_cycle(import_graph())
     assert cycle is None, "import cycle: " + " -> ".join(cycle or [])
-
-
-def test_the_set_aside_cycle_is_still_there():
-    graph = import_graph()
-    pair = {m: graph[m] & SET_ASIDE for m in SET_ASIDE}
-    assert find_cycle(pair) is not None, "the viz.steps <-> viz.animate cycle is gone: delete SET_ASIDE"
 
 
 def test_imports_point_one_way():
