@@ -4,10 +4,11 @@ Every consumer runs this loop: ``Value.backward``, ``Tensor.backward``, ``autogr
 (first or higher order), and ``viz``'s step-through and ``explain``, which watch it send
 each contribution through ``on_step``. The engines differ only in how a node turns its
 upstream gradient into one share per parent: a ``Value`` stores its local derivatives
-as numbers, so its shares are ``local * g``, computed right here (a scalar graph has
-tens of thousands of nodes, and a method call per node would cost a fifth of the
-pass); a ``Tensor`` runs its VJP rules in ``node._send(g, create_graph)``, as does a
-``Value`` when a graph of the derivative is wanted.
+as numbers, so its shares are ``local * g``, added right here (a scalar MLP's graph has
+tens of thousands of nodes; this inline form made its backward pass a quarter faster
+than a method call and a list per node); a ``Tensor`` runs its VJP rules in
+``node._send(g, create_graph)``, as does a ``Value`` when a graph of the derivative is
+wanted.
 
 Gradients live in a dict keyed by node, never on the nodes, so the loop itself changes
 nothing in the graph: ``backward()`` copies the result into ``.grad``; ``grad()`` returns

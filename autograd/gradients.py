@@ -82,7 +82,8 @@ def grad(outputs: Node | Sequence[Node], inputs: Node | Sequence[Node],
         if isinstance(node, Tensor) and not node.requires_grad:
             raise ValueError(f"grad: input {i} does not require grad, so no gradient flows to "
                              "it; create it with requires_grad=True")
-    seeds = _seeds(outputs, grad_outputs, create_graph)
+    with derivative_scope("seed"):  # a create_graph seed is part of the derivative's graph
+        seeds = _seeds(outputs, grad_outputs, create_graph)
     if create_graph:
         with enable_grad(), derivative_scope("sums"):  # the scope of the adds that sum shares
             _, grads = backprop(outputs, seeds, create_graph=True)

@@ -109,6 +109,9 @@ def forbidden_imports(graph: dict[str, set[str]]) -> list[str]:
 
 # ---- the project ----------------------------------------------------------------------
 
+# viz.steps and viz.animate import each other today; issue 15's item 4 (branch issue-15b)
+# makes that one-way. Until then only the edges between these two are set aside, and
+# test_the_set_aside_cycle_is_still_there fails once they are gone: then delete this.
 def test_no_import_cycles():
     cycle = find_cycle(import_graph())
     assert cycle is None, "import cycle: " + " -> ".join(cycle or [])

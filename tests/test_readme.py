@@ -14,8 +14,11 @@ from nn.cli import main
 README = Path(__file__).resolve().parent.parent / "README.md"
 
 
-def _blocks(language: str) -> list[str]:
-    return re.findall(rf"```{language}\n(.*?)```", README.read_text(encoding="utf-8"), re.S)
+DOCS = sorted((README.parent / "docs").glob("*.md"))
+
+
+def _blocks(language: str, path: Path = README) -> list[str]:
+    return re.findall(rf"```{language}\n(.*?)```", path.read_text(encoding="utf-8"), re.S)
 
 
 def test_the_repl_tour_prints_what_the_readme_shows():
@@ -32,19 +35,13 @@ def test_the_repl_tour_prints_what_the_readme_shows():
 PROMISE = re.compile(r"^(viz\.explain\(.*?\))\s+# (.*)$", re.M)
 
 
-@pytest.mark.dot      # blocks render diagrams
-@pytest.mark.network  # and load MNIST
-def test_every_python_block_runs_as_printed_in_order(tmp_path, monkeypatch):
-    """Each ```python block, in order, in one fresh namespace, in an empty directory:
-    a reader who pastes them one after another must never hit an error."""
-    monkeypatch.chdir(tmp_path)
-    namespace: dict = {"__name__": "__readme__"}
-    blocks = _blocks("python")
-    assert len(blocks) >= 6
-    for number, block in enumerate(blocks, 1):
-        where = f"README python block {number}"
+def _run_blocks(path: Path, namespace: dict) -> None:
+    """Each ```python block of ``path``, in order, in ``namespace``: a reader who pastes
+    them one after another must never hit an error."""
+    for number, block in enumerate(_blocks("python", path), 1):
+        where = f"{path.name} python block {number}"
         if block.lstrip().startswith(">>>"):
-            test = doctest.DocTestParser().get_doctest(block, namespace, where, str(README), 0)
+            test = doctest.DocTestParser().get_doctest(block, namespace, where, str(path), 0)
             runner = doctest.DocTestRunner(optionflags=doctest.NORMALIZE_WHITESPACE)
             runner.run(test, clear_globs=False)
             namespace.update(test.globs)
@@ -52,10 +49,28 @@ def test_every_python_block_runs_as_printed_in_order(tmp_path, monkeypatch):
             continue
         try:
             exec(compile(block, where, "exec"), namespace)
-        except Exception as error:  # noqa: BLE001 - any error is the README's fault
+        except Exception as error:  # noqa: BLE001 - any error is the document's fault
             pytest.fail(f"{where} raised {type(error).__name__}: {error}\n{block}")
         for call, promised in PROMISE.findall(block):
             assert str(eval(call, namespace)) == promised, f"{where}: {call} does not print its comment"
+
+
+@pytest.mark.dot      # blocks render diagrams
+@pytest.mark.network  # and load MNIST
+def test_every_python_block_runs_as_printed_in_order(tmp_path, monkeypatch):
+    """The README's blocks, in order, in one fresh namespace, in an empty directory."""
+    monkeypatch.chdir(tmp_path)
+    assert len(_blocks("python")) >= 6
+    _run_blocks(README, {"__name__": "__readme__"})
+
+
+@pytest.mark.dot
+@pytest.mark.network
+@pytest.mark.parametrize("doc", DOCS, ids=lambda path: path.name)
+def test_every_python_block_of_the_reference_docs_runs(doc, tmp_path, monkeypatch):
+    """Each page of docs/ on its own: its blocks in order, in a fresh namespace."""
+    monkeypatch.chdir(tmp_path)
+    _run_blocks(doc, {"__name__": "__docs__"})
 
 
 @pytest.mark.dot

@@ -57,7 +57,8 @@ def edge_lines(child, index: int, names: dict[int, str], child_grad: float | Non
     if show_local:
         formula = local_text(child, index, names)
         number = fmt(local, precision)
-        shown = f"{formula} = {number}" if formula and formula != number else number
+        same = formula is not None and formula.replace("−", "-") == number  # "−1" is just -1
+        shown = number if formula is None or same else f"{formula} = {number}"
         lines.append((f"∂{escape(child_name)}/∂{escape(parent_name)} = {escape(shown)}", False))
     if show_grad and share is not None and child_grad is not None:
         sent = fmt(share, precision)
