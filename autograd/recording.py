@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import threading
 from contextlib import contextmanager
-from typing import Iterator
+from typing import ContextManager, Iterator
 
 
 class _State(threading.local):
@@ -34,7 +34,7 @@ def _grad_mode(enabled: bool) -> Iterator[None]:
         state.enabled = previous
 
 
-def no_grad():
+def no_grad() -> ContextManager[None]:
     """Context manager: ops inside it build no graph (their results are leaves).
 
     Use it for evaluation and for updating parameters in place.
@@ -42,7 +42,7 @@ def no_grad():
     return _grad_mode(False)
 
 
-def enable_grad():
+def enable_grad() -> ContextManager[None]:
     """Context manager that turns recording back on inside a ``no_grad()`` block."""
     return _grad_mode(True)
 

@@ -35,13 +35,14 @@ from autograd.tensor import Tensor
 from autograd.value import Value
 from nn.checks import positive_int
 from nn.functional import binary_cross_entropy_with_logits
+from nn.layers import Linear
 from nn.mlp import MLP as TensorMLP
 from nn.optim import SGD
 from nn.scalar import MLP
 from nn.toy_data import check_dataset, make_dataset
 from nn.train import TrainingDiverged
 
-DEFAULTS = dict(dataset="moons", hidden=[8, 8], activation="tanh", steps=400, lr=0.4,
+DEFAULTS: dict[str, Any] = dict(dataset="moons", hidden=[8, 8], activation="tanh", steps=400, lr=0.4,
                 batch_size=16, seed=0, points=150, noise=0.1, frames=100, probes=6, grid=48)
 ACTIVATIONS = ("relu", "tanh", "sigmoid")
 # The loss on all points may wander, but a run whose loss is this many times its
@@ -116,11 +117,12 @@ class _Mirror:
                                 dtype=np.float64, rng=0)
 
     def sync(self) -> None:
-        linears = [m for m in self.tensor.layers if hasattr(m, "weight")]
+        linears = [m for m in self.tensor.layers if isinstance(m, Linear)]
         for layer, linear in zip(self.model.layers, linears):
             # A scalar neuron holds one column of the Tensor layer's (nin, nout) weight.
             linear.weight.data[...] = np.array([[w.data for w in n.w] for n in layer.neurons]).T
-            linear.bias.data[...] = [n.b.data for n in layer.neurons]
+            if linear.bias is not None:  # the playground's layers always have one
+                linear.bias.data[...] = [n.b.data for n in layer.neurons]
 
     def logits(self, x: np.ndarray) -> np.ndarray:
         with no_grad():

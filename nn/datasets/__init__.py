@@ -84,10 +84,10 @@ def load_splits(spec: DatasetSpec, data_dir: str | os.PathLike | None = None, *,
         logger.info("%s: read the IDX files in %s (%s), SHA-256 verified", spec.title, data_dir, origin)
         return splits
 
-    splits = read_cache(spec, cache)
-    if splits is not None:
+    cached = read_cache(spec, cache)
+    if cached is not None:
         logger.info("%s: loaded from the cache, SHA-256 verified", spec.title)
-        return splits
+        return cached
 
     failures = []
     try:
