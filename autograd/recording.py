@@ -6,14 +6,15 @@ The state is thread-local, like PyTorch's grad mode, so evaluation under
 from __future__ import annotations
 
 import threading
+import weakref
 from contextlib import contextmanager
-from typing import ContextManager, Iterator
+from typing import Any, ContextManager, Iterator
 
 
 class _State(threading.local):
     enabled: bool = True       # record parents and local derivatives?
     scope: str | None = None   # name of the module call that is creating nodes
-    last_root: object = None   # weakref to the root of the latest backward() in this thread
+    last_root: weakref.ref[Any] | None = None  # the root of the latest backward() in this thread
 
 
 state = _State()

@@ -18,7 +18,7 @@ import re
 from collections import Counter
 from importlib.resources import files
 from pathlib import Path
-from typing import Sequence
+from typing import Any, Sequence
 
 from autograd.graph import topo_sort
 from viz import diagram
@@ -70,7 +70,7 @@ def backward_steps(root: Node, *, rankdir: str = "LR", precision: int = 4, show_
     return frames
 
 
-def _caption(step: int, total: int, node, root, names, uses: Counter) -> str:
+def _caption(step: int, total: int, node: Any, root: Any, names: Any, uses: Counter) -> str:
     name = names[id(node)]
     head = f"Step {step} of {total}: "
     if node is root and node.parents:
@@ -180,7 +180,7 @@ class Animation:
         return self.path
 
 
-def animate_backward(root: Node, path: str | os.PathLike | None = None, **options) -> Animation:
+def animate_backward(root: Node, path: str | os.PathLike | None = None, **options: Any) -> Animation:
     """Render ``backward_steps(root, **options)`` into a player; write it to ``path`` if given.
 
     Needs Graphviz's ``dot`` to render the frames (``GraphvizNotFoundError`` otherwise).
