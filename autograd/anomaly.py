@@ -11,8 +11,8 @@ from __future__ import annotations
 import os
 import sys
 import weakref
-from types import FrameType
 from contextlib import contextmanager
+from types import FrameType
 from typing import Any, Iterator, Sequence
 
 import numpy as np

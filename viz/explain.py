@@ -67,7 +67,8 @@ def _uses(order: Any) -> dict[int, list[tuple]]:
     return uses
 
 
-def _line(node: Any, root: Any, uses: Any, names: Any, engine: Any, grads: Any, shares: Any, precision: int | None) -> str:
+def _line(node: Any, root: Any, uses: Any, names: Any, engine: Any, grads: Any, shares: Any,
+          precision: int | None) -> str:
     name = names[id(node)]
     if node is root:
         return engine.explain_seed(node, name, precision)

@@ -64,7 +64,8 @@ def backward_steps(root: Node, *, rankdir: str = "LR", precision: int = 4, show_
         frames.append(diagram.build(
             order, engine, names, opts,
             grad_of=grads.get,
-            upstream_of=lambda n: grads.get(n) if n in processed else None,
+            # build() calls these before the loop moves on, so late binding is harmless.
+            upstream_of=lambda n: grads.get(n) if n in processed else None,  # noqa: B023
             share_of=lambda child, index: shares.get((child, index)) if child in processed else None,
             current=node, caption=_caption(step, len(steps), node, root, names, uses)))
     return frames
