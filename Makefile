@@ -9,7 +9,7 @@ DEV        := $(VENV)/.installed-dev
 BENCH      := $(VENV)/.installed-bench
 LAB        := $(VENV)/.installed-notebooks
 
-.PHONY: test mnist lab bench notebooks dot chromium clean
+.PHONY: test lint mnist lab bench notebooks dot chromium clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -61,7 +61,12 @@ chromium:
 	    echo "  sudo apt-get install chromium   (Debian/Ubuntu)"; \
 	  fi; }
 
-test: $(DEV) dot chromium
+# Style, bugs and complexity (ruff), then types (mypy); settings live in pyproject.toml.
+lint: $(DEV)
+	$(VENV)/bin/ruff check --quiet autograd nn viz tests benchmarks
+	$(VENV)/bin/mypy
+
+test: lint $(DEV) dot chromium
 	$(PY) -m pytest -q
 
 # Fetches MNIST on first use (cached, checksum-verified), then trains the default MLP
@@ -93,4 +98,4 @@ notebooks: $(DEV) dot
 	$(PY) notebooks/refresh.py
 
 clean:
-	rm -rf $(VENV) .pytest_cache .hypothesis build *.egg-info
+	rm -rf $(VENV) .pytest_cache .hypothesis .mypy_cache .ruff_cache build *.egg-info

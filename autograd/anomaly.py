@@ -12,6 +12,7 @@ import os
 import sys
 import weakref
 from contextlib import contextmanager
+from types import FrameType
 from typing import Any, Iterator, Sequence
 
 import numpy as np
@@ -34,7 +35,7 @@ def detect_anomaly() -> Iterator[None]:
 
 def record(node: Any) -> None:
     """Remember the first caller outside autograd, and check a Tensor result."""
-    frame = sys._getframe(1)
+    frame: FrameType | None = sys._getframe(1)
     while frame is not None and os.path.dirname(os.path.abspath(frame.f_code.co_filename)) == _PACKAGE:
         frame = frame.f_back
     _origins[node] = "an unknown place" if frame is None else f"{frame.f_code.co_filename}:{frame.f_lineno}"

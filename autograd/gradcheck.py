@@ -6,7 +6,7 @@ everything here works on a float64 copy of it, so one checker serves both engine
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Callable, Sequence
+from typing import Any, Callable, Sequence
 
 import numpy as np
 
@@ -41,18 +41,18 @@ def _format_row(row: GradcheckRow) -> str:
             f"max |diff| {row.max_abs_error:.3g}  {status}")
 
 
-def _get(node) -> np.ndarray:
+def _get(node: Any) -> np.ndarray:
     return np.array(node.data, dtype=np.float64)  # a copy, never a view
 
 
-def _set(node, values: np.ndarray) -> None:
+def _set(node: Any, values: np.ndarray) -> None:
     if isinstance(node.data, np.ndarray):
         node.data[...] = values
     else:
         node.data = float(values)
 
 
-def _scalar(out) -> float:
+def _scalar(out: Any) -> float:
     data = np.asarray(out.data)
     if data.size != 1:
         raise ValueError(
@@ -148,7 +148,7 @@ def gradgradcheck(f: Callable, inputs: Sequence, eps: float = 1e-6,
     rng = np.random.default_rng(seed)
     weights = [rng.standard_normal(np.shape(node.data)) for node in inputs]
 
-    def first_derivatives(*xs):
+    def first_derivatives(*xs: Any) -> Any:
         with enable_grad():  # also when the differences call it under no_grad()
             firsts = grad(f(*xs), list(xs), create_graph=True, allow_unused=True)
         total = None

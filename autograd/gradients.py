@@ -47,7 +47,7 @@ def _seeds(outputs: list, grad_outputs: Any, create_graph: bool) -> list:
     if len(given) != len(outputs):
         raise ValueError(f"grad: got {len(given)} grad_outputs for {len(outputs)} outputs; "
                          "pass one per output (None for a one-element output)")
-    seeds = []
+    seeds: list = []
     for i, (out, g) in enumerate(zip(outputs, given)):
         if isinstance(out, Value):
             seed = 1.0 if g is None else float(g.data if isinstance(g, Value) else g)

@@ -6,14 +6,15 @@ The state is thread-local, like PyTorch's grad mode, so evaluation under
 from __future__ import annotations
 
 import threading
+import weakref
 from contextlib import contextmanager
-from typing import Iterator
+from typing import Any, ContextManager, Iterator
 
 
 class _State(threading.local):
     enabled: bool = True       # record parents and local derivatives?
     scope: str | None = None   # name of the module call that is creating nodes
-    last_root: object = None   # weakref to the root of the latest backward() in this thread
+    last_root: weakref.ref[Any] | None = None  # the root of the latest backward() in this thread
 
 
 state = _State()
@@ -34,7 +35,7 @@ def _grad_mode(enabled: bool) -> Iterator[None]:
         state.enabled = previous
 
 
-def no_grad():
+def no_grad() -> ContextManager[None]:
     """Context manager: ops inside it build no graph (their results are leaves).
 
     Use it for evaluation and for updating parameters in place.
@@ -42,7 +43,7 @@ def no_grad():
     return _grad_mode(False)
 
 
-def enable_grad():
+def enable_grad() -> ContextManager[None]:
     """Context manager that turns recording back on inside a ``no_grad()`` block."""
     return _grad_mode(True)
 

@@ -17,7 +17,7 @@ from __future__ import annotations
 import math
 import numbers
 import weakref
-from typing import Any, Iterator, Sequence, Union
+from typing import Any, Iterator, Sequence, Union, cast
 
 import numpy as np
 
@@ -87,6 +87,7 @@ def _apply(fn: TensorOp, parents: tuple, out: Any, params: tuple = (), op: str =
     if not state.enabled:
         return _leaf(out)
     vjps = fn.vjps
+    local: tuple
     if len(parents) == 1:  # the common arities, spelled out: this runs for every op
         if not parents[0].requires_grad:
             return _leaf(out)
@@ -171,6 +172,9 @@ class Tensor:
     numeric_locals = False  # local_grads are VJP rules, which _send applies
     __array_ufunc__ = None  # ndarray + Tensor defers to Tensor.__radd__, never an object array
 
+    _data: np.ndarray
+    _version: int
+    _grad: np.ndarray | None
     parents: tuple
     local_grads: tuple
     op: str
@@ -214,6 +218,14 @@ class Tensor:
 
     # ---- gradient storage -----------------------------------------------------------------
     @property
+    def has_grad(self) -> bool:
+        """True once a gradient is stored, by ``backward()`` or an assignment; False after
+        ``zero_grad()`` or ``grad = None``. Optimizers skip parameters without one, as
+        PyTorch skips those whose ``grad`` is None. This is "no gradient yet" for both
+        engines: a ``Value``'s grad is 0.0 then, a Tensor's reads as zeros."""
+        return self._grad is not None
+
+    @property
     def grad(self) -> np.ndarray:
         """∂root/∂self after ``backward()``; zeros of ``data``'s shape and dtype before it.
 
@@ -225,14 +237,6 @@ class Tensor:
         if g is None:
             return np.broadcast_to(np.zeros((), self._data.dtype), self._data.shape)
         return g
-
-    @property
-    def has_grad(self) -> bool:
-        """True once a gradient is stored, by ``backward()`` or an assignment; False after
-        ``zero_grad()`` or ``grad = None``. Optimizers skip parameters without one, as
-        PyTorch skips those whose ``grad`` is None. This is "no gradient yet" for both
-        engines: a ``Value``'s grad is 0.0 then, a Tensor's reads as zeros."""
-        return self._grad is not None
 
     @grad.setter
     def grad(self, value: ArrayLike | None) -> None:
@@ -384,7 +388,7 @@ class Tensor:
         if not all(isinstance(n, (int, np.integer)) and not isinstance(n, bool) for n in shape):
             raise TypeError(f"reshape: the shape must be ints, got {shape!r}")
         try:
-            return _unary(ops.RESHAPE, self, tuple(int(n) for n in shape))
+            return _unary(ops.RESHAPE, self, tuple(int(n) for n in cast("tuple[int, ...]", shape)))
         except ValueError:
             raise ValueError(f"reshape: cannot reshape shape {self.data.shape} "
                              f"({self.data.size} elements) into {shape}") from None
@@ -527,7 +531,7 @@ class Tensor:
                 return [None if vjp is None else _fit_node(vjp(*args), p)
                         for vjp, p in zip(self.local_grads, parents)]
         args = (g, self._data, *[p._data for p in parents], *self.params)
-        sent = []
+        sent: list = []
         for vjp, parent in zip(self.local_grads, parents):
             if vjp is None:
                 sent.append(None)

@@ -38,7 +38,7 @@ class TensorOp(NamedTuple):
 _ARRAY = (np.ndarray, np.generic)  # numpy returns scalars from 0-d arithmetic
 
 
-def data(x: Any) -> np.ndarray:
+def data(x: Any) -> Any:
     """The array behind ``x``: for masks and counts, which are constants either way."""
     return x if isinstance(x, _ARRAY) else x.data
 
@@ -286,7 +286,7 @@ MAX = TensorOp("max", _max, (_max_vjp,), ("{g} at the maxima of {0} (ties share)
 
 
 # ---- shape -----------------------------------------------------------------------------------
-def _scatter(g: np.ndarray, shape: tuple, index: Any, basic: bool) -> np.ndarray:
+def _scatter(g: np.ndarray | np.generic, shape: tuple, index: Any, basic: bool) -> np.ndarray:
     """``g`` placed at ``index`` in zeros of ``shape``; repeated indices accumulate."""
     out = np.zeros(shape, dtype=g.dtype)
     if basic:

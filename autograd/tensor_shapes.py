@@ -4,7 +4,7 @@ Everything here works on shapes and numpy arrays only, never on nodes.
 """
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, overload
 
 import numpy as np
 
@@ -33,6 +33,10 @@ def explain_shapes(op: str, sa: tuple, sb: tuple) -> None:
                          f"{sb[:-2]} cannot be broadcast together") from None
 
 
+@overload
+def normalize_axes(axis: None, shape: tuple, op: str) -> None: ...
+@overload
+def normalize_axes(axis: int | tuple, shape: tuple, op: str) -> tuple: ...
 def normalize_axes(axis: Any, shape: tuple, op: str) -> tuple | None:
     """Normalise ``axis`` (int, tuple of ints or None) to sorted non-negative ints."""
     if axis is None:
@@ -65,7 +69,7 @@ def is_basic_index(index: Any) -> bool:
                for item in items)
 
 
-def sum_to(g: np.ndarray, shape: tuple) -> np.ndarray:
+def sum_to(g: np.ndarray | np.generic, shape: tuple) -> np.ndarray:
     """Sum a broadcast gradient back to ``shape`` (leading axes, then axes of size 1)."""
     lead = g.ndim - len(shape)
     if lead == 1 and shape and g.shape[1:] == shape:

@@ -66,7 +66,7 @@ def _leaf(data: float) -> "Value":
 def _wrap(x: object, op: str) -> "Value":
     """Values pass through; plain numbers become constant leaves (shown in diagrams)."""
     if type(x) is Value or isinstance(x, Value):
-        return x  # type: ignore[return-value]
+        return x
     return _leaf(_as_float(x, op))
 
 

@@ -7,7 +7,7 @@ it is written and read with ``allow_pickle=False``.
 from __future__ import annotations
 
 import os
-from typing import Union
+from typing import TypeVar, Union
 
 import numpy as np
 
@@ -73,7 +73,10 @@ def _what_is_wrong(path: str, reason: str) -> str:
     return f"is truncated or corrupt and cannot be read ({reason}); save the checkpoint again"
 
 
-def load(model: Module, path: PathLike) -> Module:
+M = TypeVar("M", bound=Module)
+
+
+def load(model: M, path: PathLike) -> M:
     """Load parameters saved by ``save`` into ``model``, in place; returns ``model``.
 
     Every name, shape and dtype must match. Otherwise a ``ValueError`` lists all the

@@ -58,7 +58,7 @@ def check_size(value: object, name: str, where: str) -> int:
 def float_dtype(dtype: object, where: str) -> np.dtype:
     """A floating-point numpy dtype (parameters need gradients, so never ints)."""
     try:
-        resolved = np.dtype(dtype)
+        resolved = np.dtype(dtype)  # type: ignore[call-overload]  # any object: TypeError is the check
     except TypeError:
         raise TypeError(f"{where}: {dtype!r} is not a numpy dtype; use np.float32 or np.float64") from None
     if resolved.kind != "f":

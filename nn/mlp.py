@@ -43,8 +43,9 @@ class MLP(Module):
         for i in range(len(sizes) - 1):
             layers.append(Linear(sizes[i], sizes[i + 1], bias, init, dtype, rng))
             if i < len(sizes) - 2:
-                if ACTIVATIONS[activation] is not None:
-                    layers.append(ACTIVATIONS[activation]())
+                make_activation = ACTIVATIONS[activation]
+                if make_activation is not None:
+                    layers.append(make_activation())
                 if dropout > 0.0:
                     layers.append(Dropout(dropout, rng))
         self.sizes = sizes

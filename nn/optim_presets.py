@@ -36,7 +36,7 @@ def make_optimizer(name: str, params: Iterable[Any], lr: float | None = None,
     lr = DEFAULT_LR[name] if lr is None else lr
     if isinstance(lr, bool) or not isinstance(lr, (int, float)) or not math.isfinite(lr) or lr <= 0:
         raise ValueError(f"the learning rate must be a positive number, got {lr!r}")
-    decay = {} if weight_decay is None else {"weight_decay": weight_decay}
+    decay: dict[str, Any] = {} if weight_decay is None else {"weight_decay": weight_decay}
     if name == "sgd":
         return optim.SGD(params, lr=lr, **decay)
     if name in ("momentum", "nesterov"):

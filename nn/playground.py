@@ -35,13 +35,14 @@ from autograd.tensor import Tensor
 from autograd.value import Value
 from nn.checks import positive_int
 from nn.functional import binary_cross_entropy_with_logits
+from nn.layers import Linear
 from nn.mlp import MLP as TensorMLP
 from nn.optim import SGD
 from nn.scalar import MLP
 from nn.toy_data import check_dataset, make_dataset
 from nn.train import TrainingDiverged
 
-DEFAULTS = dict(dataset="moons", hidden=[8, 8], activation="tanh", steps=400, lr=0.4,
+DEFAULTS: dict[str, Any] = dict(dataset="moons", hidden=[8, 8], activation="tanh", steps=400, lr=0.4,
                 batch_size=16, seed=0, points=150, noise=0.1, frames=100, probes=6, grid=48)
 ACTIVATIONS = ("relu", "tanh", "sigmoid")
 # The loss on all points may wander, but a run whose loss is this many times its
@@ -116,11 +117,12 @@ class _Mirror:
                                 dtype=np.float64, rng=0)
 
     def sync(self) -> None:
-        linears = [m for m in self.tensor.layers if hasattr(m, "weight")]
+        linears = [m for m in self.tensor.layers if isinstance(m, Linear)]
         for layer, linear in zip(self.model.layers, linears):
             # A scalar neuron holds one column of the Tensor layer's (nin, nout) weight.
             linear.weight.data[...] = np.array([[w.data for w in n.w] for n in layer.neurons]).T
-            linear.bias.data[...] = [n.b.data for n in layer.neurons]
+            if linear.bias is not None:  # the playground's layers always have one
+                linear.bias.data[...] = [n.b.data for n in layer.neurons]
 
     def logits(self, x: np.ndarray) -> np.ndarray:
         with no_grad():
@@ -149,6 +151,26 @@ def _probe(model: MLP, point: np.ndarray, label: int) -> dict[str, Any]:
 def _weights(model: MLP, grads: bool) -> list[list[list[float]]]:
     return [[[_r(w.grad if grads else w.data) for w in (*n.w, n.b)] for n in layer.neurons]
             for layer in model.layers]
+
+
+def _frame(model: MLP, mirror: _Mirror, grid_points: np.ndarray, x: np.ndarray, labels: list,
+           probe_ids: list[int], step: int, loss: float, acc: float) -> dict[str, Any]:
+    """One recorded frame: loss, accuracy, weights, the decision boundary (one byte per grid
+    point) and the probes; ``g``, the gradient, is filled in once the step computes it."""
+    probability = 1.0 / (1.0 + np.exp(-np.clip(mirror.logits(grid_points), -50, 50)))
+    return dict(step=step, loss=_r(loss), acc=_r(acc), w=_weights(model, grads=False), g=None,
+                boundary=base64.b64encode(np.round(probability * 255).astype(np.uint8).tobytes()).decode(),
+                probes=[_probe(model, x[i], labels[i]) for i in probe_ids])
+
+
+def _backward(model: MLP, rows: list, labels: list, batch: np.ndarray, step: int, lr: float) -> None:
+    """Back-propagate the batch's mean logistic loss; an overflow means training diverged."""
+    try:
+        loss_value = Value.sum([logistic_loss(model(rows[i]), labels[i]) for i in batch]) / len(batch)
+        loss_value.backward()
+    except (OverflowError, ValueError) as error:
+        raise TrainingDiverged(f"training diverged at step {step} ({error}); lower the "
+                               f"learning rate (lr {lr:g})") from None
 
 
 def train(dataset: str = DEFAULTS["dataset"], hidden: Sequence[int] = DEFAULTS["hidden"],
@@ -190,10 +212,7 @@ def train(dataset: str = DEFAULTS["dataset"], hidden: Sequence[int] = DEFAULTS["
             if not math.isfinite(loss) or loss > DIVERGED_FACTOR * max(start_loss, 0.1):
                 raise TrainingDiverged(f"training diverged: the loss rose from {start_loss:.3g} to "
                                        f"{loss:.3g} by step {step}; lower the learning rate (lr {lr:g})")
-            probability = 1.0 / (1.0 + np.exp(-np.clip(mirror.logits(grid_points), -50, 50)))
-            frame = dict(step=step, loss=_r(loss), acc=_r(acc), w=_weights(model, grads=False), g=None,
-                         boundary=base64.b64encode(np.round(probability * 255).astype(np.uint8).tobytes()).decode(),
-                         probes=[_probe(model, x[i], labels[i]) for i in probe_ids])
+            frame = _frame(model, mirror, grid_points, x, labels, probe_ids, step, loss, acc)
             run.frames.append(frame)
         if step == steps:
             run.accuracy = acc
@@ -203,12 +222,7 @@ def train(dataset: str = DEFAULTS["dataset"], hidden: Sequence[int] = DEFAULTS["
         if len(order) < batch_size:  # a fresh shuffle of every point each epoch
             order = np.concatenate([order, rng.permutation(len(x))])
         batch, order = order[:batch_size], order[batch_size:]
-        try:
-            loss_value = Value.sum([logistic_loss(model(rows[i]), labels[i]) for i in batch]) / len(batch)
-            loss_value.backward()
-        except (OverflowError, ValueError) as error:
-            raise TrainingDiverged(f"training diverged at step {step} ({error}); lower the "
-                                   f"learning rate (lr {lr:g})") from None
+        _backward(model, rows, labels, batch, step, lr)
         if frame is not None:
             frame["g"] = _weights(model, grads=True)  # the gradient this step applies
             if on_frame is not None:

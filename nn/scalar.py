@@ -8,7 +8,7 @@ and return what micrograd's do: a list of floats or Values in, a list of Values 
 from __future__ import annotations
 
 import operator
-from typing import Callable, Sequence, Union
+from typing import Any, Callable, Sequence, Union
 
 import numpy as np
 
@@ -43,7 +43,7 @@ def check_activation(activation: object, where: str) -> str:
     return activation
 
 
-def _as_inputs(x: object, nin: int, where: str) -> list:
+def _as_inputs(x: Any, nin: int, where: str) -> list:
     """The call's inputs as a list of ``nin`` Values (numpy rows and floats become leaves)."""
     if isinstance(x, np.ndarray):
         if x.ndim != 1:
@@ -81,7 +81,7 @@ class Neuron(Module):
         out = Value.sum(products)
         return out if self._act is None else self._act(out)
 
-    def __call__(self, x: Sequence[Input]) -> Value:  # type: ignore[override]
+    def __call__(self, x: Sequence[Input]) -> Value:
         if len(x) != len(self.w):
             raise ValueError(f"Neuron: expected {len(self.w)} inputs, got {len(x)}")
         return super().__call__(x)
@@ -146,12 +146,11 @@ class MLP(Module):
         self.sizes = sizes
 
     def forward(self, x: Sequence[Input]) -> Value | list[Value]:
-        x = _as_inputs(x, self.sizes[0], "MLP")
+        h = _as_inputs(x, self.sizes[0], "MLP")
         for layer in self.layers:
-            x = layer(x)
-            if isinstance(x, Value):  # a one-neuron layer returns its Value bare
-                x = [x]
-        return x[0] if len(x) == 1 else x
+            out = layer(h)
+            h = [out] if isinstance(out, Value) else out  # a one-neuron layer returns its Value bare
+        return h[0] if len(h) == 1 else h
 
     def display(self) -> str:
         return f"MLP({'→'.join(map(str, self.sizes))})"

@@ -29,11 +29,9 @@ from nn.layers import Dropout, Linear
 from nn.module import Module
 
 
-def _range(value: Any, name: str) -> tuple[float, float] | None:
-    if value is None:
-        return None
+def _range(value: Any, name: str) -> tuple[float, float]:
     if not (isinstance(value, Sequence) and len(value) == 2
-            and all(isinstance(v, numbers.Real) and np.isfinite(v) for v in value) and value[0] < value[1]):
+            and all(isinstance(v, numbers.Real) and np.isfinite(float(v)) for v in value) and value[0] < value[1]):
         raise ValueError(f"SignalHealth: {name} must be a pair (low, high) of finite numbers with "
                          f"low < high, got {value!r}")
     return float(value[0]), float(value[1])
@@ -65,12 +63,13 @@ class SignalHealth:
         self.linears = [m for m in layers if isinstance(m, Linear)]
         activations = [m for m in layers if not isinstance(m, (Linear, Dropout))]
         # A network without activation modules: its hidden layers are the inner Linears.
-        self.layers: list[Module] = activations or self.linears[:-1]
+        self.layers: list[Module] = activations or list(self.linears[:-1])
         if not self.layers:
             raise ValueError("SignalHealth: the model has no hidden layer to watch")
         self.names = [f"layer {i + 1}: {m.display()}" for i, m in enumerate(self.layers)]
         self.bins, self.every = int(bins), int(every)
-        self.activation_range = _range(activation_range, "activation_range")
+        self.activation_range = (None if activation_range is None
+                                 else _range(activation_range, "activation_range"))
         low, high = _range(gradient_range, "gradient_range")
         self.gradient_edges = np.linspace(low, high, self.bins + 1)
         self.activation_edges: np.ndarray | None = None

@@ -27,7 +27,7 @@ def moons(n: int, noise: float, rng: np.random.Generator) -> Data:
     t = rng.uniform(0.0, np.pi, n)
     upper = np.c_[np.cos(t), np.sin(t)]
     lower = np.c_[1.0 - np.cos(t), 0.5 - np.sin(t)]
-    x = np.where(y[:, None] == 0, upper, lower) - [0.5, 0.25]
+    x = np.where(y[:, None] == 0, upper, lower) - np.array([0.5, 0.25])
     return x + rng.normal(0.0, noise, x.shape), y
 
 

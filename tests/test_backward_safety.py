@@ -47,7 +47,8 @@ def test_detect_anomaly_reports_the_first_non_finite_gradient_share():
     x = Tensor(np.array([1e-45, 1.0], np.float32), requires_grad=True)
     with detect_anomaly(), np.errstate(all="ignore"):
         loss = x.log().sum()
-        with pytest.raises(ValueError, match=r"backward of the 'log' op \(created at .*test_backward_safety.py:\d+\) sent inf"):
+        with pytest.raises(ValueError,
+                           match=r"backward of the 'log' op \(created at .*test_backward_safety.py:\d+\) sent inf"):
             loss.backward()
 
 

@@ -25,7 +25,7 @@ def test_table_and_figure(capsys, tmp_path):
                  "--plot", str(plot)]) == 0
     lines = capsys.readouterr().out.splitlines()
     assert lines[0] == "256 train images, MLP 784→32→32→10, SGD lr 0.01, batch 64, 1 epoch(s), seed 0"
-    table = lines[lines.index(next(l for l in lines if l.startswith("run "))) + 1:-1]
+    table = lines[lines.index(next(line for line in lines if line.startswith("run "))) + 1:-1]
     runs = [f"{a}, {i}" for a in ("sigmoid", "relu") for i in ("std 1.0", "std 0.01", "xavier", "he")]
     assert [row[:18].strip() for row in table] == runs
     for row in table:

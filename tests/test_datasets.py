@@ -465,7 +465,8 @@ def test_only_a_bad_mirror_is_an_error_that_says_why(tmp_path, serve):
     with pytest.raises(ConnectionError, match="train-labels-idx1-ubyte.gz.*\n.*404"):
         download_from_mirrors(spec_for(splits), (base,))
     (bad_dir / "train-labels-idx1-ubyte.gz").write_bytes(gz(splits.train_labels))
-    with pytest.raises(ConnectionError, match="t10k-labels-idx1-ubyte.gz: t10k-labels-idx1-ubyte does not match the published"):
+    with pytest.raises(ConnectionError,
+                       match="t10k-labels-idx1-ubyte.gz: t10k-labels-idx1-ubyte does not match the published"):
         download_from_mirrors(spec_for(splits), (base,))
 
 

@@ -211,7 +211,8 @@ def test_bce_keeps_the_relative_precision_of_tiny_losses(dtype, rtol):
 def test_bce_gradient_is_sigmoid_minus_target_even_at_zero():
     x, y = _t([0.0, 0.0, -3.0, 700.0, -700.0]), np.array([0.0, 1.0, 0.25, 1.0, 0.0])
     F.binary_cross_entropy_with_logits(x, y, reduction="sum").backward()
-    sig = np.where(x.data >= 0, 1 / (1 + np.exp(-np.abs(x.data))), np.exp(-np.abs(x.data)) / (1 + np.exp(-np.abs(x.data))))
+    sig = np.where(x.data >= 0, 1 / (1 + np.exp(-np.abs(x.data))),
+                   np.exp(-np.abs(x.data)) / (1 + np.exp(-np.abs(x.data))))
     np.testing.assert_allclose(x.grad, sig - y, atol=1e-15)
     z = _t(np.random.default_rng(3).normal(size=(3, 2)))
     gradcheck(lambda z: F.binary_cross_entropy_with_logits(z, np.full((3, 2), 0.7)), [z])

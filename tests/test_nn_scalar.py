@@ -59,7 +59,7 @@ def test_outputs_are_a_list_or_one_value_like_micrograd():
 
 def test_last_layer_is_linear_by_default_and_can_be_changed():
     model = MLP(2, [3, 1], activation="tanh", rng=0)
-    assert [l.neurons[0].activation for l in model.layers] == ["tanh", "linear"]
+    assert [layer.neurons[0].activation for layer in model.layers] == ["tanh", "linear"]
     model = MLP(2, [3, 1], output_activation="sigmoid", rng=0)
     assert model([1.0, 1.0]).op == "sigmoid"
 

@@ -50,7 +50,7 @@ def test_every_number_equals_the_engines(program):
         text = viz.explain(node, root=out)
         assert "note" not in text
         assert text.endswith(f" = {node.grad!r}")
-        pairs = [(float(l), float(g)) for l, g in re.findall(r"\(([^()]+)\)\(([^()]+)\)", text)]
+        pairs = [(float(local), float(g)) for local, g in re.findall(r"\(([^()]+)\)\(([^()]+)\)", text)]
         children = [(c, i) for c in reversed(topo_sort(out))
                     for i, p in enumerate(c.parents) if p is node]
         assert pairs == [(c.local_grads[i], c.grad) for c, i in children]

@@ -25,7 +25,7 @@ no user text ever reaches an identifier.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Callable, Iterable, Sequence
+from typing import Any, Callable, Iterable, Sequence
 
 import graphviz
 
@@ -92,7 +92,7 @@ class DrawOptions:
 
 
 # ---- the diagram
-def legend(engine, show_grad: bool, show_local: bool) -> str:
+def legend(engine: Any, show_grad: bool, show_local: bool) -> str:
     """One line under the diagram that says how to read it (only the parts shown)."""
     local, sent = engine.EDGE_LEGEND
     parts = ["data: forward value"]
@@ -107,8 +107,8 @@ def legend(engine, show_grad: bool, show_local: bool) -> str:
     return " · ".join(parts)
 
 
-def build(order: Sequence, engine, names: dict[int, str], opts: DrawOptions, *,
-          grad_of: Callable, upstream_of: Callable, share_of: Callable, current=None,
+def build(order: Sequence, engine: Any, names: dict[int, str], opts: DrawOptions, *,
+          grad_of: Callable, upstream_of: Callable, share_of: Callable, current: Any=None,
           caption: str | None = None) -> Diagram:
     """``grad_of(node)`` is the grad to show (None: not reached yet); ``upstream_of(child)``
     is the grad its edges multiply by and ``share_of(child, index)`` what the edge to
@@ -132,7 +132,7 @@ def build(order: Sequence, engine, names: dict[int, str], opts: DrawOptions, *,
         for index, parent in enumerate(child.parents):
             lines = engine.edge_lines(child, index, names, upstream, share_of(child, index),
                                       opts.precision, opts.show_local, opts.show_grad)
-            attrs = {}
+            attrs: dict[str, str] = {}
             if lines:
                 # decorate draws a line from the label to its edge: where two edges
                 # converge, the reader still sees which label belongs to which.
@@ -165,7 +165,7 @@ def new_diagram(opts: DrawOptions, caption: str | None, legend_text: str) -> Dia
     return graph
 
 
-def node_label(node, names, engine, opts, grad, is_root: bool, is_current: bool) -> str:
+def node_label(node: Any, names: Any, engine: Any, opts: Any, grad: Any, is_root: bool, is_current: bool) -> str:
     name = escape(names[id(node)])
     kind = engine.kind(node)
     title = f"<B>{name}</B>"

@@ -11,7 +11,7 @@ edges between modules.
 from __future__ import annotations
 
 from collections import Counter
-from typing import Sequence
+from typing import Any, Sequence
 
 from autograd.graph import topo_sort
 from viz import diagram, modules
@@ -69,7 +69,7 @@ _OUTSIDE = "(outside modules)"
 MAX_GROUPS = 12  # module boxes in a summary; more would be the unreadable diagram again
 
 
-def summary(order: Sequence, engine, opts: DrawOptions) -> Diagram:
+def summary(order: Sequence, engine: Any, opts: DrawOptions) -> Diagram:
     """A box that says the graph is too big, its counts, and its module calls with their links."""
     graph = Diagram(name="tracegrad_summary",
                     graph_attr={"rankdir": opts.rankdir, "fontname": FONT},
@@ -100,7 +100,7 @@ def summary(order: Sequence, engine, opts: DrawOptions) -> Diagram:
     return graph
 
 
-def _summary_table(order: Sequence, engine, opts: DrawOptions) -> str:
+def _summary_table(order: Sequence, engine: Any, opts: DrawOptions) -> str:
     root = order[-1]
     kinds = Counter(engine.kind(node) for node in order)
     ops = Counter(node.op for node in order if node.op)
@@ -131,7 +131,7 @@ def _depth(order: Sequence) -> int:
     return max(depth.values())
 
 
-def _module_groups(order: Sequence, limit: int):
+def _module_groups(order: Sequence, limit: int) -> tuple[dict, dict] | None:
     """Group nodes by module scope, as deep as ``limit`` boxes allow; None without scopes."""
     by_id = node_scopes(order)
     scopes = [by_id[id(node)] for node in order]

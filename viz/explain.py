@@ -9,6 +9,8 @@ print with ``repr`` (every digit), or with ``precision`` significant digits when
 """
 from __future__ import annotations
 
+from typing import Any
+
 from autograd.graph import topo_sort
 from viz.labels import check_precision, node_names
 from viz.replay import Node, engine_for, replay
@@ -56,7 +58,7 @@ def explain(node: Node, root: Node | None = None, *, precision: int | None = Non
     return Explanation("\n".join(lines))
 
 
-def _uses(order) -> dict[int, list[tuple]]:
+def _uses(order: Any) -> dict[int, list[tuple]]:
     """For each node, (child, argument index) of every use, in backward's order."""
     uses: dict[int, list[tuple]] = {id(n): [] for n in order}
     for child in reversed(order):
@@ -65,7 +67,8 @@ def _uses(order) -> dict[int, list[tuple]]:
     return uses
 
 
-def _line(node, root, uses, names, engine, grads, shares, precision: int | None) -> str:
+def _line(node: Any, root: Any, uses: Any, names: Any, engine: Any, grads: Any, shares: Any,
+          precision: int | None) -> str:
     name = names[id(node)]
     if node is root:
         return engine.explain_seed(node, name, precision)

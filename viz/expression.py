@@ -11,7 +11,7 @@ from __future__ import annotations
 import ast
 import math
 import operator
-from typing import Mapping
+from typing import Any, Callable, Mapping
 
 from autograd.value import Value
 
@@ -21,7 +21,7 @@ FUNCTIONS = {
 }
 _BINARY = {ast.Add: operator.add, ast.Sub: operator.sub, ast.Mult: operator.mul,
            ast.Div: operator.truediv, ast.Pow: operator.pow}
-_UNARY = {ast.USub: operator.neg, ast.UAdd: operator.pos}
+_UNARY: dict[type, Callable[[Any], Any]] = {ast.USub: operator.neg, ast.UAdd: operator.pos}
 _ALLOWED = (ast.Expression, ast.BinOp, ast.UnaryOp, ast.Constant, ast.Name, ast.Call,
             ast.Load, *_BINARY, *_UNARY)
 # What to call a refused construct in the error (the class name for the rest).
@@ -70,7 +70,8 @@ def parse(text: str) -> ast.Expression:
 
 def _located_problems(tree: ast.Expression) -> list[str]:
     """Every problem, leftmost first (outer before inner at the same column)."""
-    found, column = [], {}
+    found: list[tuple[int, int, str]] = []
+    column: dict[int, int] = {}
     # ast.walk is iterative, so deeply nested expressions cannot overflow the stack.
     for node in ast.walk(tree):
         # Operators and contexts carry no position: they take their parent's.
@@ -129,9 +130,9 @@ def evaluate(tree: ast.Expression, values: Mapping[str, float]) -> Value:
     return result if isinstance(result, Value) else Value(result)
 
 
-def _run(root: ast.AST, leaves: Mapping[str, Value]):
+def _run(root: ast.AST, leaves: Mapping[str, Value]) -> Value | float:
     """Evaluate the checked tree bottom-up with an explicit stack (no recursion limit)."""
-    results: dict[int, object] = {}
+    results: dict[int, Value | float] = {}
     stack: list[tuple[ast.AST, bool]] = [(root, False)]
     while stack:
         node, ready = stack.pop()
@@ -155,9 +156,9 @@ def _operands(node: ast.AST) -> list[ast.AST]:
     return []
 
 
-def _apply(node: ast.AST, args: list, leaves: Mapping[str, Value]):
+def _apply(node: ast.AST, args: list, leaves: Mapping[str, Value]) -> Value | float:
     if isinstance(node, ast.Constant):
-        value = float(node.value)
+        value = float(node.value)  # type: ignore[arg-type]  # _check admits numbers only
         if not math.isfinite(value):
             raise ValueError(f"the constant {node.value!r} is not finite")
         return value
@@ -170,6 +171,7 @@ def _apply(node: ast.AST, args: list, leaves: Mapping[str, Value]):
         if not isinstance(left, Value) and not isinstance(right, Value):
             left = Value(left)  # let the engine compute (and check) number-only parts too
         return _BINARY[type(node.op)](left, right)
+    assert isinstance(node, ast.Call) and isinstance(node.func, ast.Name)  # _check admits no other
     fn = FUNCTIONS[node.func.id]
     arg = args[0] if isinstance(args[0], Value) else Value(args[0])
     return fn(arg)

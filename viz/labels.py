@@ -16,7 +16,7 @@ from __future__ import annotations
 import html
 import math
 import re
-from typing import Callable, Sequence
+from typing import Any, Callable, Sequence
 
 # Characters that HTML escaping leaves alone but that mean something to DOT or to
 # readers of the raw source: a backslash starts escString sequences (\\n, \\l) and a
@@ -126,7 +126,7 @@ _INFIX = {"+": "+", "-": "-", "*": "*", "/": "/", "**": "**", "matmul": "@"}
 _MAX_ARGS = 4  # past this an n-ary op lists a count, so titles stay one short line
 
 
-def formula(node, names: dict[int, str]) -> str:
+def formula(node: Any, names: dict[int, str]) -> str:
     """How ``node`` was made, in terms of its parents' names: ``w0 * x0``, ``tanh(n)``."""
     args = [names[id(p)] for p in node.parents]
     op = node.op

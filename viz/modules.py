@@ -10,7 +10,7 @@ MLP) sit in a cluster titled with the container.
 from __future__ import annotations
 
 from collections import Counter
-from typing import Callable, Sequence
+from typing import Any, Callable, Sequence
 
 import numpy as np
 
@@ -24,7 +24,7 @@ LEGEND = ("one box per module call: shapes in and out, each parameter's data and
           " · edge: the shape passed forward")
 
 
-def build(order: Sequence, engine, names: dict[int, str], opts: DrawOptions, *,
+def build(order: Sequence, engine: Any, names: dict[int, str], opts: DrawOptions, *,
           grad_of: Callable) -> Diagram:
     scopes = node_scopes(order)
     root = order[-1]
@@ -39,8 +39,9 @@ def build(order: Sequence, engine, names: dict[int, str], opts: DrawOptions, *,
     # Outside boxes name a module's output by the module: loss = cross_entropy(Linear(100→10)).
     shown = dict(names)
     for node in order:
-        if isinstance(box[id(node)], str) and not node.is_parameter:
-            shown[id(node)] = display_name(box[id(node)].rpartition("/")[2])
+        scope = box[id(node)]
+        if isinstance(scope, str) and not node.is_parameter:
+            shown[id(node)] = display_name(scope.rpartition("/")[2])
 
     crossing = [(parent, child) for child in order for parent in child.parents
                 if box[id(parent)] != box[id(child)]]
@@ -68,8 +69,8 @@ def build(order: Sequence, engine, names: dict[int, str], opts: DrawOptions, *,
     return graph
 
 
-def _module_label(scope: str, nodes: list, leaving: set, names: dict[int, str], engine,
-                  opts: DrawOptions, grad_of: Callable, root) -> str:
+def _module_label(scope: str, nodes: list, leaving: set, names: dict[int, str], engine: Any,
+                  opts: DrawOptions, grad_of: Callable, root: Any) -> str:
     """``leaving``: ids of the nodes some other box reads."""
     inside = {id(node) for node in nodes}
     inputs = {id(p): p for node in nodes for p in node.parents if id(p) not in inside}
@@ -89,7 +90,7 @@ def _module_label(scope: str, nodes: list, leaving: set, names: dict[int, str], 
             'CELLPADDING="3" BGCOLOR="white">' + "".join(rows) + "</TABLE>>")
 
 
-def _own_box(node, scope: str | None) -> bool:
+def _own_box(node: Any, scope: str | None) -> bool:
     return not scope or (not node.parents and not node.is_parameter and bool(node.label))
 
 
@@ -98,11 +99,11 @@ def _row(key: str, value: str, escaped: bool = False) -> str:
             f'<TD ALIGN="RIGHT">{value if escaped else escape(value)}</TD></TR>')
 
 
-def _shape(node) -> str:
+def _shape(node: Any) -> str:
     return shape_text(node.data) if isinstance(node.data, np.ndarray) else "scalar"
 
 
-def _shapes(nodes) -> str:
+def _shapes(nodes: Any) -> str:
     """``32×784 float32``, or ``3 × scalar`` for several of one shape."""
     counts = Counter(_shape(node) for node in nodes)
     return ", ".join(text if n == 1 else f"{n} × {text}" for text, n in counts.items()) or "none"

@@ -151,7 +151,7 @@ def plot_signal_health(runs: Mapping[str, Any], losses: Mapping[str, Sequence[fl
                              f"records, so record {record} does not exist")
     layers = max(len(h.names) for h in runs.values())
     fig = Figure(figsize=(2.2 * layers + 1, 1.35 * len(runs) + 4.2), layout="constrained")
-    top, bottom = fig.subfigures(2, 1, height_ratios=[1.35 * len(runs), 4.0])
+    top, bottom = fig.subfigures(2, 1, height_ratios=[1.35 * len(runs), 4.0])  # type: ignore[misc]  # an array of two
     grid = top.subplots(len(runs), layers, squeeze=False)
     for row, (label, health) in enumerate(runs.items()):
         edges = health.activation_edges

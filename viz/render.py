@@ -6,6 +6,8 @@ only says it failed to execute it, so it is replaced by one that says how to ins
 """
 from __future__ import annotations
 
+from typing import Any
+
 import graphviz
 
 INSTALL_COMMANDS = {
@@ -42,13 +44,13 @@ class GraphvizNotFoundError(graphviz.ExecutableNotFound):
 class Diagram(graphviz.Digraph):
     """A ``graphviz.Digraph`` whose rendering errors say how to install Graphviz."""
 
-    def render(self, *args, **kwargs) -> str:
+    def render(self, *args: Any, **kwargs: Any) -> str:
         try:
             return super().render(*args, **kwargs)
         except graphviz.ExecutableNotFound as error:
             raise GraphvizNotFoundError() from error
 
-    def pipe(self, *args, **kwargs):
+    def pipe(self, *args: Any, **kwargs: Any) -> Any:
         try:
             return super().pipe(*args, **kwargs)
         except graphviz.ExecutableNotFound as error:

@@ -18,7 +18,7 @@ import re
 from collections import Counter
 from importlib.resources import files
 from pathlib import Path
-from typing import Sequence
+from typing import Any, Sequence
 
 from autograd.graph import topo_sort
 from viz import diagram
@@ -64,13 +64,14 @@ def backward_steps(root: Node, *, rankdir: str = "LR", precision: int = 4, show_
         frames.append(diagram.build(
             order, engine, names, opts,
             grad_of=grads.get,
-            upstream_of=lambda n: grads.get(n) if n in processed else None,
+            # build() calls these before the loop moves on, so late binding is harmless.
+            upstream_of=lambda n: grads.get(n) if n in processed else None,  # noqa: B023
             share_of=lambda child, index: shares.get((child, index)) if child in processed else None,
             current=node, caption=_caption(step, len(steps), node, root, names, uses)))
     return frames
 
 
-def _caption(step: int, total: int, node, root, names, uses: Counter) -> str:
+def _caption(step: int, total: int, node: Any, root: Any, names: Any, uses: Counter) -> str:
     name = names[id(node)]
     head = f"Step {step} of {total}: "
     if node is root and node.parents:
@@ -180,7 +181,7 @@ class Animation:
         return self.path
 
 
-def animate_backward(root: Node, path: str | os.PathLike | None = None, **options) -> Animation:
+def animate_backward(root: Node, path: str | os.PathLike | None = None, **options: Any) -> Animation:
     """Render ``backward_steps(root, **options)`` into a player; write it to ``path`` if given.
 
     Needs Graphviz's ``dot`` to render the frames (``GraphvizNotFoundError`` otherwise).

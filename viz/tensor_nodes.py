@@ -13,6 +13,7 @@ backward does. An op without a text falls back to "VJP of <op>".
 from __future__ import annotations
 
 import math
+from typing import Any
 
 import numpy as np
 
@@ -26,7 +27,7 @@ EDGE_LEGEND = ("the rule mapping child.grad to the parent's share (⊙ elementwi
 BROADCASTING = {"+", "-", "*", "/", "**"}
 
 
-def rule(child, index: int, names: dict[int, str]) -> str:
+def rule(child: Any, index: int, names: dict[int, str]) -> str:
     """The local rule on the edge from ``child.parents[index]`` to ``child``, as text."""
     op = child.op
     templates = child.fn.text if child.fn is not None else ()
@@ -44,7 +45,7 @@ def rule(child, index: int, names: dict[int, str]) -> str:
     return text
 
 
-def kind(node) -> str:
+def kind(node: Any) -> str:
     if node.is_parameter:
         return "param"
     if not node.parents:
@@ -52,7 +53,7 @@ def kind(node) -> str:
     return "op"
 
 
-def const_name(node) -> str | None:
+def const_name(node: Any) -> str | None:
     """A one-element constant is named by its value; bigger constants get t1, t2, ..."""
     if node.parents or node.label or node.is_parameter or node.requires_grad:
         return None
@@ -94,12 +95,12 @@ def _nested(values: np.ndarray, precision: int) -> str:
     return "[" + ", ".join(_nested(row, precision) for row in values) + "]"
 
 
-def grad(node):
+def grad(node: Any) -> Any:
     """The node's gradient, or None for tensors that do not require grad."""
     return node.grad if node.requires_grad else None
 
 
-def node_rows(node, grad_value, precision: int, show_grad: bool) -> list[tuple[str, str]]:
+def node_rows(node: Any, grad_value: Any, precision: int, show_grad: bool) -> list[tuple[str, str]]:
     rows = [("shape", escape(shape_text(node.data))), ("data", summary(node.data, precision))]
     if show_grad:
         if not node.requires_grad:
@@ -109,7 +110,7 @@ def node_rows(node, grad_value, precision: int, show_grad: bool) -> list[tuple[s
     return rows
 
 
-def edge_lines(child, index: int, names: dict[int, str], child_grad, share, precision: int,
+def edge_lines(child: Any, index: int, names: dict[int, str], child_grad: Any, share: Any, precision: int,
                show_local: bool, show_grad: bool) -> list[tuple[str, bool]]:
     lines = []
     vjp = child.local_grads[index]
@@ -121,7 +122,7 @@ def edge_lines(child, index: int, names: dict[int, str], child_grad, share, prec
     return lines
 
 
-def explain_seed(root, name: str, precision: int | None = None) -> str:
+def explain_seed(root: Any, name: str, precision: int | None = None) -> str:
     if not root.requires_grad or not np.any(root.grad):
         return (f"{name}.grad is zero: call {name}.backward() before explaining its graph "
                 f"(a root needs requires_grad, i.e. an input created with requires_grad=True)")
@@ -129,14 +130,15 @@ def explain_seed(root, name: str, precision: int | None = None) -> str:
             f"shape {shape_text(root.data)})")
 
 
-def explain_sum(node, name: str, uses: list[tuple], names: dict[int, str], grads: dict,
+def explain_sum(node: Any, name: str, uses: list[tuple], names: dict[int, str], grads: dict,
                 shares: dict, precision: int | None = None) -> str:
     """Shape-level chain rule: one rule per use, each share summarised, then the total."""
     digits = precision or 6
     head = f"{name}.grad ({shape_text(node.data)})"
     if not node.requires_grad:
         return f"{head}: none, {name} does not require grad (a constant or data)"
-    terms, sums, total = [], [], None
+    terms, sums = [], []
+    total: Any = None  # the shares summed so far, an array once one arrives
     for child, index in uses:
         share = shares.get((child, index))
         if share is None:

@@ -6,13 +6,15 @@ sends back, local × child.grad, which backward() adds into parent.grad.
 """
 from __future__ import annotations
 
+from typing import Any
+
 from viz.labels import escape, fmt
 
 PREFIX = "v"  # unlabelled nodes are named v1, v2, ...
 EDGE_LEGEND = ("∂child/∂parent", "local × child.grad = what it adds into parent.grad")
 
 
-def kind(node) -> str:
+def kind(node: Any) -> str:
     """'param', 'input' (named leaf), 'const' (unnamed leaf) or 'op'."""
     if node.is_parameter:
         return "param"
@@ -21,11 +23,11 @@ def kind(node) -> str:
     return "op"
 
 
-def grad(node) -> float:
+def grad(node: Any) -> float:
     return node.grad
 
 
-def node_rows(node, grad: float | None, precision: int, show_grad: bool) -> list[tuple[str, str]]:
+def node_rows(node: Any, grad: float | None, precision: int, show_grad: bool) -> list[tuple[str, str]]:
     """The (name, value) rows under the title; ``grad`` None means not reached yet."""
     rows = [("data", fmt(node.data, precision))]
     if show_grad:
@@ -33,7 +35,7 @@ def node_rows(node, grad: float | None, precision: int, show_grad: bool) -> list
     return rows
 
 
-def local_text(child, index: int, names: dict[int, str]) -> str | None:
+def local_text(child: Any, index: int, names: dict[int, str]) -> str | None:
     """∂child/∂parent as the op table's formula, in the nodes' names (``b`` for ``a*b``)."""
     fn = child.fn
     if fn is None:
@@ -43,7 +45,7 @@ def local_text(child, index: int, names: dict[int, str]) -> str | None:
                        p=fmt(child.params[0], 4) if child.params else "")
 
 
-def edge_lines(child, index: int, names: dict[int, str], child_grad: float | None,
+def edge_lines(child: Any, index: int, names: dict[int, str], child_grad: float | None,
                share: float | None, precision: int, show_local: bool,
                show_grad: bool) -> list[tuple[str, bool]]:
     """Lines of the label on the edge from ``child.parents[index]`` to ``child``.
@@ -66,7 +68,7 @@ def edge_lines(child, index: int, names: dict[int, str], child_grad: float | Non
     return lines
 
 
-def const_name(node) -> str | None:
+def const_name(node: Any) -> str | None:
     """A plain number in an expression is named by its value (``2``), not ``v7``."""
     if node.parents or node.label or node.is_parameter:
         return None
@@ -78,17 +80,18 @@ def _number(x: float, precision: int | None) -> str:
     return repr(x) if precision is None else fmt(x, precision)
 
 
-def explain_seed(root, name: str, precision: int | None = None) -> str:
+def explain_seed(root: Any, name: str, precision: int | None = None) -> str:
     if root.grad != 1.0:  # backward() not run from here (or a leaf root run twice)
         return (f"{name}.grad = {_number(root.grad, precision)}, not the seed 1.0: call "
                 f"{name}.backward() (once, after zero_grad()) before explaining its graph")
     return f"{name}.grad = {_number(1.0, precision)}   (the seed: ∂{name}/∂{name} = 1)"
 
 
-def explain_sum(node, name: str, uses: list[tuple], names: dict[int, str], grads: dict,
+def explain_sum(node: Any, name: str, uses: list[tuple], names: dict[int, str], grads: dict,
                 shares: dict, precision: int | None = None) -> str:
     """``a.grad = ∂c/∂a·c.grad + ... = (l)(g) + ... = total``, summed as backward sums."""
-    n = lambda x: _number(x, precision)  # noqa: E731
+    def n(x: Any) -> str:
+        return _number(x, precision)
     symbols, numbers = [], []
     total = 0.0
     for child, index in uses:

@@ -13,7 +13,7 @@ def _bounded(kind: type, positive: bool) -> Callable[[str], float]:
     noun = "integer" if kind is int else "number"
     bound = f"a positive {noun}" if positive else ">= 0"
 
-    def parse(text: str):
+    def parse(text: str) -> int | float:
         try:
             value = kind(text)
         except ValueError:

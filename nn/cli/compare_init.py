@@ -25,7 +25,7 @@ from nn.signal_health import SignalHealth
 from nn.train import TrainingDiverged, fit
 
 HIDDEN = [100] * 5  # the depth of the book's experiment
-INITS = {"std 1.0": 1.0, "std 0.01": 0.01, "xavier": "xavier", "he": "he"}
+INITS: dict[str, str | float] = {"std 1.0": 1.0, "std 0.01": 0.01, "xavier": "xavier", "he": "he"}
 ACTIVATIONS = ("sigmoid", "relu")
 
 

@@ -18,7 +18,7 @@ import shutil
 import sys
 import time
 from pathlib import Path
-from typing import Iterator
+from typing import Any, Iterator
 
 import numpy as np
 
@@ -30,18 +30,18 @@ from nn.cli._models import DEFAULT_CHANNELS, DEFAULT_HIDDEN, MODELS, as_images, 
 from nn.cli._numbers import non_negative_float, non_negative_int, positive_float, positive_int
 from nn.cli._outputs import DIAGRAM_SUFFIXES, PLOT_SUFFIXES, check_output, diagram_bytes
 from nn.data import DataLoader
-from nn.datasets import load_fashion_mnist, load_mnist
+from nn.datasets import Arrays, load_fashion_mnist, load_mnist
 from nn.functional import cross_entropy
 from nn.module import Module
-from nn.optim import CosineAnnealingLR, StepLR
+from nn.optim import CosineAnnealingLR, LRScheduler, Optimizer, StepLR
 from nn.optim_presets import DEFAULT_LR, NAMES, make_optimizer
 from nn.threads import DEFAULT_THREADS, blas_threads
 from nn.train import evaluate, fit, format_epoch
 from viz import draw
 from viz.render import GraphvizNotFoundError
 
-DEFAULTS = dict(hidden=DEFAULT_HIDDEN["mlp"], epochs=8, optimizer="adam", batch_size=128,
-                schedule="cosine", seed=0)
+DEFAULTS: dict[str, Any] = dict(hidden=DEFAULT_HIDDEN["mlp"], epochs=8, optimizer="adam",
+                                batch_size=128, schedule="cosine", seed=0)
 DEFAULT_EPOCHS = {"mlp": DEFAULTS["epochs"], "cnn": 6}
 DEFAULT_SHIFT = 2  # pixels, for the CNN: see nn/augment.py
 
@@ -128,7 +128,7 @@ def data_source_messages(quiet: bool) -> Iterator[None]:
         logger.setLevel(previous)
 
 
-def load_data(args: argparse.Namespace):
+def load_data(args: argparse.Namespace) -> Arrays:
     """The chosen data set, cut to ``--train-size`` if given."""
     loader = load_mnist if args.dataset == "mnist" else load_fashion_mnist
     with data_source_messages(args.quiet):
@@ -176,7 +176,7 @@ def draw_graph(model: Module, x: np.ndarray, y: np.ndarray, path: Path, batch: i
     write_atomic(path, diagram_bytes(diagram, path))
 
 
-def make_schedule(name: str, optimizer, epochs: int):
+def make_schedule(name: str, optimizer: Optimizer, epochs: int) -> LRScheduler | None:
     if name == "none" or epochs == 0:
         return None
     if name == "cosine":

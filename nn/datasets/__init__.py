@@ -80,9 +80,9 @@ def load_splits(spec: DatasetSpec, data_dir: str | os.PathLike | None = None, *,
     else:
         origin = "data_dir"
     if data_dir is not None:
-        splits = read_idx_directory(spec, Path(data_dir))
+        from_dir = read_idx_directory(spec, Path(data_dir))
         logger.info("%s: read the IDX files in %s (%s), SHA-256 verified", spec.title, data_dir, origin)
-        return splits
+        return from_dir
 
     splits = read_cache(spec, cache)
     if splits is not None:

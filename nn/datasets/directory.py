@@ -41,7 +41,8 @@ def read_idx_directory(spec: DatasetSpec, directory: Path) -> Splits:
         raise FileNotFoundError(f"{directory} lacks {', '.join(missing)} (each may also be .gz); "
                                 f"put the four {spec.title} IDX files there, or leave "
                                 f"data_dir= (--data-dir) and $TRACEGRAD_DATA unset to download the data")
-    names = [str(p) for p in paths]
+    found = [p for p in paths if p is not None]  # all of them, as none is missing
+    names = [str(p) for p in found]
     arrays = [decode_idx_file(spec, f, _read(spec, f, p), name)
-              for f, p, name in zip(spec.files, paths, names)]
+              for f, p, name in zip(spec.files, found, names)]
     return check_splits(spec, arrays, names)

@@ -46,7 +46,7 @@ def idx_sha256(array: np.ndarray) -> str:
     the uncompressed MNIST files.
     """
     digest = hashlib.sha256(_header(array.shape))
-    digest.update(np.ascontiguousarray(array).reshape(-1))
+    digest.update(np.ascontiguousarray(array).reshape(-1).data)
     return digest.hexdigest()
 
 

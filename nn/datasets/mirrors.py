@@ -63,7 +63,7 @@ def download_from_mirrors(spec: DatasetSpec, mirrors: tuple[str, ...] | None = N
             except ValueError as err:  # a corrupt, wrong or hostile file
                 reason, level = str(err).removeprefix(f"{url}: "), logging.WARNING
             except (urllib.error.URLError, http.client.HTTPException, OSError) as err:
-                reason = getattr(err, "reason", None) or err
+                reason = str(getattr(err, "reason", None) or err)
                 unreachable.add(base)
             else:
                 arrays.append(array)

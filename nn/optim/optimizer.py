@@ -32,7 +32,8 @@ def check_hyper(group: dict, name: str, low: float = 0.0, high: float = math.inf
     value = group[name]
     if isinstance(value, bool) or not isinstance(value, numbers.Real) or not math.isfinite(value):
         raise TypeError(f"{where}: {name} must be a finite real number, got {value!r}")
-    if value < low or value > high or (high_open and value == high):
+    x = float(value)
+    if x < low or x > high or (high_open and x == high):
         bracket = ")" if high_open else "]"
         raise ValueError(f"{where}: {name} must be in [{low}, {high}{bracket}, got {value!r}")
     group[name] = float(value)
@@ -129,7 +130,7 @@ class Optimizer:
         """Update every parameter whose gradient is set, in place."""
         for group, slots in zip(self.param_groups, self._slots):
             for slot in slots:
-                if slot.packed:
+                if isinstance(slot, ValueSlot):
                     self._step_values(group, slot)
                 elif slot.param.has_grad:
                     data, grad = slot.arrays()
@@ -170,7 +171,7 @@ class Optimizer:
         """Reset every parameter's gradient to zero (the graph protocol's 'no gradient')."""
         for slots in self._slots:
             for slot in slots:
-                if slot.packed:
+                if isinstance(slot, ValueSlot):
                     for v in slot.values:
                         v.grad = 0.0
                 else:
@@ -183,7 +184,7 @@ class Optimizer:
         for g, (group, slots) in enumerate(zip(self.param_groups, self._slots)):
             where: dict[int, tuple[Slot, int | None, int]] = {}
             for slot in slots:
-                if slot.packed:
+                if isinstance(slot, ValueSlot):
                     where.update((id(v), (slot, i, g)) for i, v in enumerate(slot.values))
                 else:
                     where[id(slot.param)] = (slot, None, g)
