@@ -25,7 +25,7 @@ each window's maxima and 0 elsewhere.
 """
 from __future__ import annotations
 
-from typing import NamedTuple
+from typing import Iterator, NamedTuple
 
 import numpy as np
 
@@ -189,7 +189,7 @@ class TapWeights(NamedTuple):
     scale: np.ndarray | float
 
 
-def _taps(kernel: Pair):
+def _taps(kernel: Pair) -> Iterator[tuple[int, int]]:
     return (divmod(t, kernel[1]) for t in range(kernel[0] * kernel[1]))
 
 

@@ -23,6 +23,9 @@ class RandomShift:
     transform=RandomShift(2))``; evaluation data is never shifted.
     """
 
+    max_shift: int
+    rng: np.random.Generator
+
     def __init__(self, max_shift: int, rng: np.random.Generator | int | None = None) -> None:
         if isinstance(max_shift, bool) or not isinstance(max_shift, numbers.Integral) \
                 or max_shift < 0:

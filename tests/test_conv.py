@@ -142,7 +142,7 @@ def test_pools_pass_gradcheck(case):
     x = _distinct(x_shape)
     for pool in (max_pool2d, avg_pool2d):
         shape = pool(x, kernel, stride, padding).shape
-        gradcheck(_weighted(lambda x: pool(x, kernel, stride, padding), shape), [x])
+        gradcheck(_weighted(lambda x, pool=pool: pool(x, kernel, stride, padding), shape), [x])
 
 
 def test_tied_maxima_share_the_gradient_like_max():
@@ -282,7 +282,7 @@ def test_pools_second_derivatives_pass_gradgradcheck(case):
     x_shape, (_, _, *kernel), stride, padding = case
     x = _distinct(x_shape)
     for pool in (max_pool2d, avg_pool2d):
-        gradgradcheck(lambda x: (pool(x, kernel, stride, padding) ** 2).sum(), [x])
+        gradgradcheck(lambda x, pool=pool: (pool(x, kernel, stride, padding) ** 2).sum(), [x])
 
 
 @pytest.mark.torch

@@ -79,22 +79,26 @@ def _check_matches(option: str, what: str, given: list[int] | None, saved: list[
                          f"drop {option}")
 
 
+def build_mlp(args: argparse.Namespace, n_features: int) -> MLP:
+    """The MLP the options ask for, loaded from ``--load`` when given."""
+    if args.load is not None:
+        sizes = mlp_sizes(args.load)
+        _check_matches("--hidden", "hidden sizes", args.hidden, sizes[1:-1], args.load)
+        if sizes[0] != n_features or sizes[-1] != 10:
+            raise ValueError(f"{args.load} maps {sizes[0]} inputs to {sizes[-1]} classes; "
+                             f"the data has {n_features} inputs and 10 classes")
+        return load(MLP(sizes[0], sizes[1:], rng=args.seed), args.load)
+    hidden = DEFAULT_HIDDEN["mlp"] if args.hidden is None else args.hidden
+    return MLP(n_features, [*hidden, 10], rng=args.seed)
+
+
 def build_model(args: argparse.Namespace, n_features: int) -> Module:
-    """The model the options ask for, loaded from ``--load`` when given."""
-    kind = getattr(args, "model", "mlp")
+    """The MLP or CNN the options ask for, loaded from ``--load`` when given."""
     channels = getattr(args, "channels", None)
-    if kind == "mlp":
+    if getattr(args, "model", "mlp") == "mlp":
         if channels is not None:
             raise ValueError("--channels sets the CNN's conv layers; add --model cnn")
-        if args.load is not None:
-            sizes = mlp_sizes(args.load)
-            _check_matches("--hidden", "hidden sizes", args.hidden, sizes[1:-1], args.load)
-            if sizes[0] != n_features or sizes[-1] != 10:
-                raise ValueError(f"{args.load} maps {sizes[0]} inputs to {sizes[-1]} classes; "
-                                 f"the data has {n_features} inputs and 10 classes")
-            return load(MLP(sizes[0], sizes[1:], rng=args.seed), args.load)
-        hidden = DEFAULT_HIDDEN["mlp"] if args.hidden is None else args.hidden
-        return MLP(n_features, [*hidden, 10], rng=args.seed)
+        return build_mlp(args, n_features)
     side = math.isqrt(n_features)
     if args.load is not None:
         saved_channels, hidden, batch_norm = cnn_sizes(args.load)

@@ -12,9 +12,10 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from nn.cli._models import build_mlp
 from nn.cli._numbers import positive_int
 from nn.cli._outputs import PLOT_SUFFIXES, check_output
-from nn.cli.mnist import add_common_options, build_model, epochs_text, load_data
+from nn.cli.mnist import add_common_options, epochs_text, load_data
 from nn.mlp import MLP
 from nn.optim_presets import DEFAULT_LR, NAMES, make_optimizer
 from nn.threads import blas_threads
@@ -51,7 +52,7 @@ def run(args: argparse.Namespace) -> int:
 
 def compare(args: argparse.Namespace) -> int:
     (x, y), test = load_data(args)
-    initial = build_model(args, x.shape[1])
+    initial = build_mlp(args, x.shape[1])
     start = initial.state_dict()
     print(f"{len(x)} train images, model {initial.display()}, {epochs_text(args.epochs)}, "
           f"batch {args.batch_size}, seed {args.seed}")
