@@ -135,7 +135,7 @@ def test_value_and_gradient_match_torch(op, case, dtype):
 
 @pytest.mark.torch
 @requires_torch
-@settings(max_examples=20)
+@settings(max_examples=25)
 @pytest.mark.parametrize("op", spaces(TORCH))
 @given(data=st.data())
 def test_value_and_gradient_match_torch_on_random_shapes(op, data):
