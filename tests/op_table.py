@@ -45,7 +45,9 @@ class Case:
 
 
 def _short(v) -> str:
-    return "arr" if isinstance(v, np.ndarray) else str(v).replace(" ", "")
+    if isinstance(v, np.ndarray):
+        return "mask" if v.dtype == bool else str(v.tolist()).replace(" ", "")
+    return str(v).replace(" ", "")
 
 
 @dataclass(frozen=True)
@@ -70,7 +72,7 @@ class Domain:
 class Op:
     name: str
     ours: Callable            # ours(*inputs, **case.params) -> Tensor
-    torch: Callable | None    # the same on torch tensors; None: no PyTorch equivalent
+    torch: Callable           # the same call on torch tensors
     cases: tuple              # Cases run by every check
     space: st.SearchStrategy | None = None  # random Cases for the gradient and torch checks
     domains: tuple = (Domain(),)  # per array input; the last one repeats
