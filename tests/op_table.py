@@ -190,8 +190,12 @@ REDUCTION_CASES = tuple(Case(((2, 3, 4),), {"axis": a, "keepdims": k})
                         for a in [None, 0, -1, (0, 2), (1,)] for k in [False, True])
 REDUCTION_SPACE = per_shape(SHAPE, lambda s: st.fixed_dictionaries(
     {"axis": _axes(len(s)), "keepdims": st.booleans()}))
+ONE_AXIS = per_shape(INDEXABLE, lambda s: st.integers(-len(s), len(s) - 1).map(
+    lambda a: {"axis": a}))
 POSITIVE, NONZERO = Domain(0.3, 3.0), Domain(nonzero=True)
 F = None if torch is None else torch.nn.functional
+CROSS_ENTROPY = (lambda x, labels: x.cross_entropy(labels),
+                 lambda t, labels: F.cross_entropy(t, torch.as_tensor(np.asarray(labels))))
 
 OPS = [
     # -- two tensors, broadcasting as numpy (either may be a constant array) --
@@ -284,20 +288,19 @@ OPS = [
     # -- softmax family --
     Op("softmax", lambda x, axis=-1: x.softmax(axis), lambda t, axis=-1: torch.softmax(t, axis),
        (Case(((2, 3),)),) + tuple(Case(((3, 5),), {"axis": a}) for a in [0, 1, -1]),
-       per_shape(INDEXABLE, lambda s: st.integers(-len(s), len(s) - 1).map(lambda a: {"axis": a}))),
+       ONE_AXIS),
     Op("log_softmax", lambda x, axis=-1: x.log_softmax(axis),
        lambda t, axis=-1: torch.log_softmax(t, axis),
        tuple(Case(((3, 5),), {"axis": a}) for a in [0, 1, -1]),
-       per_shape(INDEXABLE, lambda s: st.integers(-len(s), len(s) - 1).map(lambda a: {"axis": a}))),
-    Op("cross_entropy", lambda x, labels: x.cross_entropy(labels),
-       lambda t, labels: F.cross_entropy(t, torch.as_tensor(np.asarray(labels))),
-       (_cross_entropy_case(6, 4, np.array([0, 3, 1, 1, 2, 0])), _cross_entropy_case(None, 4, np.int64(1)),
-        _cross_entropy_case(2, 3, [0, 2])),
+       ONE_AXIS),
+    Op("cross_entropy", *CROSS_ENTROPY,
+       (_cross_entropy_case(6, 4, np.array([0, 3, 1, 1, 2, 0])),
+        _cross_entropy_case(None, 4, np.int64(1)), _cross_entropy_case(2, 3, [0, 2])),
        CROSS_ENTROPY_SPACE, (Domain(-5.0, 5.0),)),
     # log-sum-exp keeps huge logits finite; differences cannot resolve a step at this scale
-    Op("cross_entropy_huge", lambda x, labels: x.cross_entropy(labels),
-       lambda t, labels: F.cross_entropy(t, torch.as_tensor(np.asarray(labels))),
-       (_cross_entropy_case(6, 4, np.array([0, 3, 1, 1, 2, 0])), _cross_entropy_case(None, 4, np.int64(2))),
+    Op("cross_entropy_huge", *CROSS_ENTROPY,
+       (_cross_entropy_case(6, 4, np.array([0, 3, 1, 1, 2, 0])),
+        _cross_entropy_case(None, 4, np.int64(2))),
        None, (Domain(-1e4, 1e4),), frozenset({TORCH, DTYPE})),
     # -- a network-like chain --
     Op("composite", _composite, _torch_composite, (Case(((3, 4), (4, 2), (2,))),),

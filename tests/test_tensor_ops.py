@@ -43,7 +43,8 @@ def cases(check):
 
 
 def spaces(check):
-    return [pytest.param(op, id=op.name) for op in OPS if check in op.checks and op.space is not None]
+    return [pytest.param(op, id=op.name)
+            for op in OPS if check in op.checks and op.space is not None]
 
 
 def arrays(op, case, dtype, seed=0) -> list:
@@ -139,7 +140,8 @@ def test_value_and_gradient_match_torch(op, case, dtype):
 @pytest.mark.parametrize("op", spaces(TORCH))
 @given(data=st.data())
 def test_value_and_gradient_match_torch_on_random_shapes(op, data):
-    check_torch(op, data.draw(op.space, label="case"), np.float64, data.draw(st.integers(0, 2 ** 16)))
+    case, seed = data.draw(op.space, label="case"), data.draw(st.integers(0, 2 ** 16))
+    check_torch(op, case, np.float64, seed)
 
 
 @pytest.mark.parametrize("dtype", FLOATS)
