@@ -52,11 +52,12 @@ def test_repr_shows_data_shape_dtype_label_and_op():
 
 # ---- dtype rules ----------------------------------------------------------------------------
 # Every op keeps the dtype of its float inputs: the table of tests/op_table.py checks that.
-# These are the operands of other kinds, which must not change it either.
+# These are the operand spellings the table does not use, which must not change it either.
 @pytest.mark.parametrize("dtype", FLOATS)
 @pytest.mark.parametrize("op", [
-    lambda x: x + 1, lambda x: 2 ** x, lambda x: x.clip(-1, 1), lambda x: x + np.float64(1.0),
-    lambda x: x * np.array(2.0), lambda x: x - Tensor(1.0), lambda x: Tensor(np.array(3.0)) * x,
+    lambda x: x + 1, lambda x: x * 3, lambda x: 1 / (x + 4), lambda x: x / 2.0, lambda x: 2 ** x,
+    lambda x: x.clip(-1, 1), lambda x: x + np.float64(1.0), lambda x: x * np.array(2.0),
+    lambda x: x - Tensor(1.0), lambda x: Tensor(np.array(3.0)) * x,
 ])
 def test_python_numbers_and_0d_float64_operands_keep_the_dtype(dtype, op):
     x = Tensor(np.array([[0.5, -1.0, 2.0], [1.5, 0.25, -0.75]], dtype), requires_grad=True)
