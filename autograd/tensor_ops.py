@@ -137,20 +137,27 @@ def _pow(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     return a ** b
 
 
+def _mask(where: Any, like: Any) -> np.ndarray:
+    """A boolean mask as 0/1 in ``like``'s float dtype, always an array: numpy gives a bool
+    scalar for a 0-d comparison, which a Tensor operand refuses as a likely mistake."""
+    return np.asarray(where, dtype=data(like).dtype)
+
+
 def _pow_vjp_base(g: Any, out: Any, a: Any, b: Any) -> Any:
     base, exponent = np.broadcast_arrays(data(a), data(b))
     refuse_where((base == 0) & (exponent > 0) & (exponent < 1), base,
                  "**: the derivative of x ** p (0 < p < 1) is infinite at x = 0;"
                  " add a small epsilon to the base")
-    zero = data(b) == 0  # d/da a**0 = 0, even at a = 0: use exponent 1 there, then mask
-    return g * (b * a ** (b + zero - 1) * ~zero)
+    # d/da a**0 = 0, even at a = 0: use exponent 1 there, then mask.
+    zero = _mask(data(b) == 0, b)
+    return g * (b * a ** (b + zero - 1) * (1 - zero))
 
 
 def _pow_vjp_exponent(g: Any, out: Any, a: Any, b: Any) -> Any:
     base = np.broadcast_to(data(a), np.broadcast_shapes(data(a).shape, data(b).shape))
     refuse_where(base < 0, base, "**: the gradient with respect to the exponent needs a"
                                  " positive base (it uses log(base)); got a negative base")
-    zero = data(a) == 0  # d/db 0**b = 0 for b > 0: log of 1 there
+    zero = _mask(data(a) == 0, a)  # d/db 0**b = 0 for b > 0: log of 1 there
     return g * out * log(a + zero)
 
 

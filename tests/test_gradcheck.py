@@ -1,9 +1,12 @@
 """gradcheck itself: it passes right gradients and catches wrong ones."""
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
-from autograd import Value, gradcheck
+from autograd import Tensor, Value, gradcheck
+from autograd.tensor import _unary
+from autograd.tensor_ops import TensorOp
 from autograd.value import _apply
 from autograd.value_ops import ValueOp
 
@@ -45,12 +48,20 @@ def test_needs_a_scalar_output_and_inputs():
 
 
 def test_float32_tensor_inputs_are_refused_rather_than_misreported():
-    import numpy as np
-
-    from autograd import Tensor
-
     x = Tensor(np.array([1.0, 2.0], np.float32), requires_grad=True, label="x")
     # float32 rounds x ± 1e-6: the differences would read 1.907 for d(x²)/dx = 2.
     with pytest.raises(TypeError, match="input x has dtype float32.*float64"):
         gradcheck(lambda t: (t * t).sum(), [x])
     assert gradcheck(lambda t: (t * t).sum(), [Tensor(x.data.astype(np.float64), requires_grad=True)])
+
+
+def test_a_wrong_tensor_rule_is_caught():
+    bad = TensorOp("bad_square", lambda x: x * x, (lambda g, out, x: g * x,), ("{g} ⊙ {0}",))
+
+    def bad_square(x: Tensor) -> Tensor:  # derivative x instead of 2x
+        return _unary(bad, x)
+
+    x = Tensor(np.array([1.5, -2.0]), requires_grad=True, label="x")
+    with pytest.raises(AssertionError, match="1 of 1 inputs mismatch"):
+        gradcheck(lambda t: bad_square(t).sum(), [x])
+    assert gradcheck(lambda t: (t * t).sum(), [x])[0].ok

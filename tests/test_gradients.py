@@ -121,135 +121,8 @@ def test_a_dropped_derivative_graph_is_freed_without_the_cycle_collector():
         gc.enable()
 
 
-# ---- every op, second order, against PyTorch in float64 --------------------------------------
-torch = pytest.importorskip("torch")
-
-UNARY = {
-    "neg": (lambda x: -(x * x), (3, 4)),
-    "exp": (lambda x: x.exp(), (3, 4)),
-    "log": (lambda x: (x.abs() + 0.5).log(), (3, 4)),
-    "sqrt": (lambda x: (x * x + 1).sqrt(), (3, 4)),
-    "tanh": (lambda x: x.tanh(), (3, 4)),
-    "sigmoid": (lambda x: x.sigmoid(), (3, 4)),
-    "relu": (lambda x: x.relu() * x, (3, 4)),
-    "abs": (lambda x: x.abs() * x, (3, 4)),
-    "pow_const": (lambda x: x ** 3, (3, 4)),
-    "pow_half": (lambda x: (x * x + 1) ** 0.5, (3, 4)),
-    "sum": (lambda x: x.sum(axis=1) ** 2, (3, 4)),
-    "mean": (lambda x: x.mean(axis=0, keepdims=True) ** 2 * x, (3, 4)),
-    "max": (lambda x: x.max(axis=1) ** 2, (3, 4)),
-    "reshape": (lambda x: x.reshape(4, 3) ** 2, (3, 4)),
-    "transpose": (lambda x: x.transpose() ** 3, (3, 4)),
-    "getitem": (lambda x: x[1:, ::2] ** 2, (3, 4)),
-    "fancy_index": (lambda x: x[[0, 0, 2]] ** 3, (3, 4)),
-    "clip": (lambda x: x.clip(-0.5, 0.5) * x, (3, 4)),
-    "softmax": (lambda x: x.softmax(axis=1) * x, (3, 4)),
-    "log_softmax": (lambda x: x.log_softmax(axis=0) ** 2, (3, 4)),
-    "matmul_1d": (lambda x: (x @ x) ** 2, (5,)),
-    "matmul_2d": (lambda x: (x @ x.T) ** 2, (3, 4)),
-    "matmul_batched": (lambda x: (x @ x.transpose(0, 2, 1)) ** 2, (2, 3, 4)),
-    "matmul_vec": (lambda x: (x @ x[0]) ** 2, (3, 3)),
-}
-
-BINARY = {
-    "+": lambda a, b: (a + b) ** 2,
-    "-": lambda a, b: (a - b) ** 3,
-    "*": lambda a, b: a * b * a,
-    "/": lambda a, b: a / (b * b + 1),
-    "**": lambda a, b: (a.abs() + 0.5) ** b,
-}
-
-
-def _torch_fn(fn):  # noqa: C901 -- an adapter class of one-line methods, no branching logic
-    """The same expression on torch tensors, through a thin adapter of our method names."""
-    class T:
-        def __init__(self, v): self.v = v
-        def _w(self, o): return o.v if isinstance(o, T) else o
-        def __add__(self, o): return T(self.v + self._w(o))
-        __radd__ = __add__
-        def __sub__(self, o): return T(self.v - self._w(o))
-        def __rsub__(self, o): return T(self._w(o) - self.v)
-        def __mul__(self, o): return T(self.v * self._w(o))
-        __rmul__ = __mul__
-        def __truediv__(self, o): return T(self.v / self._w(o))
-        def __pow__(self, o): return T(self.v ** self._w(o))
-        def __neg__(self): return T(-self.v)
-        def __matmul__(self, o): return T(self.v @ self._w(o))
-        def __getitem__(self, i): return T(self.v[i])
-        @property
-        def T(self): return T(self.v.T)
-        def transpose(self, *axes): return T(self.v.permute(*axes) if axes else self.v.T)
-        def reshape(self, *s): return T(self.v.reshape(*s))
-        def exp(self): return T(self.v.exp())
-        def log(self): return T(self.v.log())
-        def sqrt(self): return T(self.v.sqrt())
-        def tanh(self): return T(self.v.tanh())
-        def sigmoid(self): return T(self.v.sigmoid())
-        def relu(self): return T(self.v.relu())
-        def abs(self): return T(self.v.abs())
-        def clip(self, lo, hi): return T(self.v.clamp(lo, hi))
-        def sum(self, axis=None, keepdims=False):
-            return T(self.v.sum() if axis is None else self.v.sum(dim=axis, keepdim=keepdims))
-        def mean(self, axis=None, keepdims=False):
-            return T(self.v.mean() if axis is None else self.v.mean(dim=axis, keepdim=keepdims))
-        def max(self, axis=None, keepdims=False):
-            return T(self.v.amax() if axis is None else self.v.amax(dim=axis, keepdim=keepdims))
-        def softmax(self, axis=-1): return T(self.v.softmax(dim=axis))
-        def log_softmax(self, axis=-1): return T(self.v.log_softmax(dim=axis))
-    return lambda *vs: fn(*[T(v) for v in vs]).v
-
-
-def _hvp_ours(fn, arrays, vectors):
-    xs = [t(a) for a in arrays]
-    firsts = grad(fn(*xs).sum(), xs, create_graph=True)
-    total = sum(((d * v).sum() for d, v in zip(firsts, vectors)), Tensor(np.array(0.0)))
-    return [d.data for d in firsts], [h.data for h in grad(total, xs)]
-
-
-def _hvp_torch(fn, arrays, vectors):
-    xs = [torch.tensor(a, requires_grad=True) for a in arrays]
-    firsts = torch.autograd.grad(_torch_fn(fn)(*xs).sum(), xs, create_graph=True)
-    total = sum((d * torch.tensor(v)).sum() for d, v in zip(firsts, vectors))
-    return ([d.detach().numpy() for d in firsts],
-            [h.detach().numpy() for h in torch.autograd.grad(total, xs)])
-
-
-def _compare(fn, arrays):
-    vectors = [RNG.standard_normal(a.shape) for a in arrays]
-    ours, theirs = _hvp_ours(fn, arrays, vectors), _hvp_torch(fn, arrays, vectors)
-    for mine, ref in zip(ours[0] + ours[1], theirs[0] + theirs[1]):
-        np.testing.assert_allclose(mine, ref, rtol=1e-10, atol=1e-10)
-
-
-@pytest.mark.torch
-@pytest.mark.parametrize("name", sorted(UNARY))
-def test_second_derivatives_of_every_unary_op_match_torch(name):
-    fn, shape = UNARY[name]
-    _compare(fn, [RNG.standard_normal(shape)])
-
-
-@pytest.mark.torch
-@pytest.mark.parametrize("name", sorted(BINARY))
-def test_second_derivatives_of_every_binary_op_match_torch_with_broadcasting(name):
-    _compare(BINARY[name], [RNG.standard_normal((3, 4)), RNG.standard_normal((4,))])
-
-
-@pytest.mark.torch
-def test_cross_entropy_second_derivatives_match_torch():
-    logits = RNG.standard_normal((5, 4))
-    labels = np.array([0, 3, 1, 1, 2])
-    v = RNG.standard_normal((5, 4))
-    x = t(logits)
-    (g,) = grad(x.cross_entropy(labels), x, create_graph=True)
-    (h,) = grad((g * v).sum(), x)
-    tx = torch.tensor(logits, requires_grad=True)
-    (tg,) = torch.autograd.grad(torch.nn.functional.cross_entropy(tx, torch.tensor(labels)), tx,
-                                create_graph=True)
-    (th,) = torch.autograd.grad((tg * torch.tensor(v)).sum(), tx)
-    np.testing.assert_allclose(g.data, tg.detach().numpy(), rtol=1e-10, atol=1e-12)
-    np.testing.assert_allclose(h.data, th.numpy(), rtol=1e-10, atol=1e-12)
-
-
+# ---- Value ops to third order against PyTorch in float64 ----------------------------------------
+# (every Tensor op's second derivatives: the table of tests/op_table.py, in test_tensor_ops.py)
 VALUE_OPS = {
     "+": lambda a, b: (a + b) * (a + b) * a,
     "-": lambda a, b: (a - b) * (a - b) * (a - b),
@@ -272,6 +145,7 @@ VALUE_OPS = {
 @pytest.mark.torch
 @pytest.mark.parametrize("name", sorted(VALUE_OPS))
 def test_value_third_derivatives_match_torch(name):
+    torch = pytest.importorskip("torch")  # here, not at the top: the tests above need no torch
     fn = VALUE_OPS[name]
     a0, b0 = 0.8, -1.3
     a, b = Value(a0), Value(b0)
@@ -280,7 +154,8 @@ def test_value_third_derivatives_match_torch(name):
     (daaa,) = grad(daa, a, allow_unused=True) if daa is not None and daa.parents else (None,)
     ta = torch.tensor(a0, dtype=torch.float64, requires_grad=True)
     tb = torch.tensor(b0, dtype=torch.float64, requires_grad=True)
-    tfn = _torch_fn(lambda x, y: fn(x, y) if name != "sum" else (x * x + x * y + y) ** 2)
+    # the expressions read the same on torch scalars, but for Value.sum
+    tfn = fn if name != "sum" else lambda x, y: (x * x + x * y + y) ** 2
     tda, tdb = torch.autograd.grad(tfn(ta, tb), [ta, tb], create_graph=True)
     tdaa, tdab = torch.autograd.grad(tda, [ta, tb], create_graph=True, allow_unused=True)
     tdaaa = (torch.autograd.grad(tdaa, ta, allow_unused=True)[0]

@@ -51,19 +51,15 @@ def test_repr_shows_data_shape_dtype_label_and_op():
 
 
 # ---- dtype rules ----------------------------------------------------------------------------
+# Every op keeps the dtype of its float inputs: the table of tests/op_table.py checks that.
+# These are the operand spellings the table does not use, which must not change it either.
 @pytest.mark.parametrize("dtype", FLOATS)
 @pytest.mark.parametrize("op", [
-    lambda x: x + 1, lambda x: 2.5 - x, lambda x: x * 3, lambda x: 1 / (x + 4), lambda x: x / 2.0,
-    lambda x: x ** 2, lambda x: (x + 4) ** 0.5, lambda x: 2 ** x, lambda x: -x,
-    lambda x: x @ x.T, lambda x: x.sum(), lambda x: x.mean(axis=0), lambda x: x.max(axis=1),
-    lambda x: x.exp(), lambda x: (x + 4).log(), lambda x: (x + 4).sqrt(), lambda x: x.tanh(),
-    lambda x: x.sigmoid(), lambda x: x.relu(), lambda x: abs(x), lambda x: x.clip(-1, 1),
-    lambda x: x.softmax(), lambda x: x.log_softmax(axis=0), lambda x: x.cross_entropy([0, 2]),
-    lambda x: x.reshape(-1), lambda x: x.T, lambda x: x[1:, [0, 0]], lambda x: x[x.data > 0],
-    lambda x: x + np.float64(1.0), lambda x: x * np.array(2.0), lambda x: x - Tensor(1.0),
-    lambda x: Tensor(np.array(3.0)) * x,
+    lambda x: x + 1, lambda x: x * 3, lambda x: 1 / (x + 4), lambda x: x / 2.0, lambda x: 2 ** x,
+    lambda x: x.clip(-1, 1), lambda x: x + np.float64(1.0), lambda x: x * np.array(2.0),
+    lambda x: x - Tensor(1.0), lambda x: Tensor(np.array(3.0)) * x,
 ])
-def test_dtype_is_kept_through_every_op_and_its_gradient(dtype, op):
+def test_python_numbers_and_0d_float64_operands_keep_the_dtype(dtype, op):
     x = Tensor(np.array([[0.5, -1.0, 2.0], [1.5, 0.25, -0.75]], dtype), requires_grad=True)
     out = op(x)
     assert out.dtype == dtype
