@@ -16,7 +16,6 @@ import numpy as np
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
-from autograd import Tensor
 from autograd.tensor import linear
 
 try:
@@ -94,7 +93,8 @@ MATMUL = hnp.mutually_broadcastable_shapes(signature=np.matmul.signature, max_di
 CONSTS = st.sampled_from([(), (0,), (1,)])
 
 
-def unary(params=st.just({}), shapes=SHAPE) -> st.SearchStrategy:
+def unary(params=None, shapes=SHAPE) -> st.SearchStrategy:
+    params = st.just({}) if params is None else params
     return st.builds(lambda s, p: Case((s,), p), shapes, params)
 
 
