@@ -14,7 +14,6 @@ bump; backward refuses a rule whose saved input changed since the forward pass.
 """
 from __future__ import annotations
 
-import math
 import numbers
 import weakref
 from typing import Any, Iterator, Sequence, Union, cast
@@ -479,7 +478,7 @@ class Tensor:
         leaves = [n for n in order if not n.parents and n.requires_grad and n in grads]
         for leaf in leaves:
             g = grads[leaf]
-            if not (math.isfinite(np.add.reduce(g, axis=None)) or np.isfinite(g).all()):
+            if not np.isfinite(g).all():  # one pass per parameter (half the cost of a sum)
                 raise ValueError(_non_finite_message(leaf, order, grads))
         held = set()  # arrays a non-leaf keeps: a leaf must not share them
         for node in order:
