@@ -6,7 +6,7 @@ import logging
 import pytest
 
 from nn.cli import main
-from nn.cli import mnist as mnist_command
+from nn.cli import _training as training
 from tests.test_cli_mnist import synthetic
 
 
@@ -16,7 +16,7 @@ def fake_mnist(monkeypatch):
         logging.getLogger("tracegrad.datasets").info("MNIST: served by the test fixture")
         return synthetic(256, 1), synthetic(100, 2)
 
-    monkeypatch.setattr(mnist_command, "load_mnist", fake_load)
+    monkeypatch.setattr(training, "load_mnist", fake_load)
 
 
 def test_table_and_figure(capsys, tmp_path):

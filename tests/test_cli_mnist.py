@@ -18,6 +18,7 @@ import pytest
 
 from nn.checkpoint import read
 from nn.cli import main
+from nn.cli import _training as training
 from nn.cli import mnist as mnist_command
 
 EPOCH_LINE = re.compile(r"^epoch (\d+)/(\d+)  loss \d+\.\d{4}  train acc [01]\.\d{4}  "
@@ -43,8 +44,8 @@ def fake_mnist(monkeypatch):
         logging.getLogger("tracegrad.datasets").info("MNIST: served by the test fixture")
         return synthetic(600, 1), synthetic(200, 2)
 
-    monkeypatch.setattr(mnist_command, "load_mnist", fake_load)
-    monkeypatch.setattr(mnist_command, "load_fashion_mnist", fake_load)
+    monkeypatch.setattr(training, "load_mnist", fake_load)
+    monkeypatch.setattr(training, "load_fashion_mnist", fake_load)
     return calls
 
 

@@ -18,7 +18,7 @@ import numpy as np
 
 from nn.cli._numbers import positive_float, positive_int
 from nn.cli._outputs import PLOT_SUFFIXES, check_output
-from nn.cli.mnist import add_common_options, load_data
+from nn.cli._training import add_common_options, load_data
 from nn.mlp import MLP
 from nn.optim import SGD
 from nn.signal_health import SignalHealth

@@ -15,7 +15,7 @@ from pathlib import Path
 from nn.cli._models import build_mlp
 from nn.cli._numbers import positive_int
 from nn.cli._outputs import PLOT_SUFFIXES, check_output
-from nn.cli.mnist import add_common_options, epochs_text, load_data
+from nn.cli._training import add_common_options, epochs_text, load_data
 from nn.mlp import MLP
 from nn.optim_presets import DEFAULT_LR, NAMES, make_optimizer
 from nn.threads import blas_threads

@@ -11,14 +11,10 @@ a terminal. Where the data came from is logged on stderr.
 from __future__ import annotations
 
 import argparse
-import contextlib
-import logging
 import math
 import shutil
-import sys
 import time
 from pathlib import Path
-from typing import Any, Iterator
 
 import numpy as np
 
@@ -26,47 +22,22 @@ from autograd.atomic_file import write_atomic
 from autograd.tensor import Tensor
 from nn.augment import RandomShift
 from nn.checkpoint import save
-from nn.cli._models import DEFAULT_CHANNELS, DEFAULT_HIDDEN, MODELS, as_images, build_model
+from nn.cli._models import DEFAULT_CHANNELS, DEFAULT_HIDDEN, MODELS, build_model
 from nn.cli._numbers import non_negative_float, non_negative_int, positive_float, positive_int
 from nn.cli._outputs import DIAGRAM_SUFFIXES, PLOT_SUFFIXES, check_output, diagram_bytes
+from nn.cli._training import DEFAULTS, add_common_options, epochs_text, load_data
 from nn.data import DataLoader
-from nn.datasets import Arrays, load_fashion_mnist, load_mnist
 from nn.functional import cross_entropy
 from nn.module import Module
 from nn.optim import CosineAnnealingLR, LRScheduler, Optimizer, StepLR
 from nn.optim_presets import DEFAULT_LR, NAMES, make_optimizer
-from nn.threads import DEFAULT_THREADS, blas_threads
+from nn.threads import blas_threads
 from nn.train import evaluate, fit, format_epoch
 from viz import draw
 from viz.render import GraphvizNotFoundError
 
-DEFAULTS: dict[str, Any] = dict(hidden=DEFAULT_HIDDEN["mlp"], epochs=8, optimizer="adam",
-                                batch_size=128, schedule="cosine", seed=0)
 DEFAULT_EPOCHS = {"mlp": DEFAULTS["epochs"], "cnn": 6}
 DEFAULT_SHIFT = 2  # pixels, for the CNN: see nn/augment.py
-
-
-def add_common_options(parser: argparse.ArgumentParser, hidden: list[int] = DEFAULTS["hidden"]) -> None:
-    """Options shared with ``compare-optimizers`` and ``compare-init``: data, model size,
-    batches, seed, quiet. ``hidden`` is the command's default, for the help text."""
-    parser.add_argument("--hidden", type=positive_int, nargs="+", metavar="N",
-                        help=f"hidden layer sizes (default {' '.join(map(str, hidden))})")
-    parser.add_argument("--batch-size", type=positive_int, default=DEFAULTS["batch_size"],
-                        help=f"mini-batch size (default {DEFAULTS['batch_size']})")
-    parser.add_argument("--seed", type=non_negative_int, default=DEFAULTS["seed"],
-                        help="seed of the initial weights and the batch order (default 0)")
-    parser.add_argument("--dataset", choices=("mnist", "fashion-mnist"), default="mnist",
-                        help="which data set (default mnist)")
-    parser.add_argument("--data-dir", type=Path, metavar="DIR",
-                        help="read the four IDX files from DIR instead of the cache/download "
-                             "(also: $TRACEGRAD_DATA)")
-    parser.add_argument("--train-size", type=positive_int, metavar="N",
-                        help="train on the first N training images only (quick runs)")
-    parser.add_argument("--threads", type=positive_int, default=DEFAULT_THREADS, metavar="N",
-                        help=f"BLAS threads for numpy (default {DEFAULT_THREADS}: faster for these "
-                             f"small matrices, especially on a busy machine)")
-    parser.add_argument("--quiet", action="store_true",
-                        help="no progress bar and no data-source messages")
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -109,37 +80,6 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                         help=f"draw the model's graph for one batch with its gradients, before training "
                              f"({', '.join(DIAGRAM_SUFFIXES)}; needs Graphviz except for .dot)")
     parser.set_defaults(handler=run)
-
-
-@contextlib.contextmanager
-def data_source_messages(quiet: bool) -> Iterator[None]:
-    """Show the ``tracegrad.datasets`` log (which source served the data) on stderr."""
-    logger = logging.getLogger("tracegrad.datasets")
-    handler = logging.StreamHandler(sys.stderr)
-    handler.setFormatter(logging.Formatter("data: %(message)s"))
-    handler.setLevel(logging.WARNING if quiet else logging.INFO)
-    previous = logger.level
-    logger.addHandler(handler)
-    logger.setLevel(min(previous or logging.WARNING, handler.level))
-    try:
-        yield
-    finally:
-        logger.removeHandler(handler)
-        logger.setLevel(previous)
-
-
-def load_data(args: argparse.Namespace) -> Arrays:
-    """The chosen data set, cut to ``--train-size`` if given."""
-    loader = load_mnist if args.dataset == "mnist" else load_fashion_mnist
-    with data_source_messages(args.quiet):
-        (x, y), (xt, yt) = loader(args.data_dir)
-    if args.train_size is not None:
-        if args.train_size > len(x):
-            raise ValueError(f"--train-size {args.train_size} is more than the {len(x)} training images")
-        x, y = x[:args.train_size], y[:args.train_size]
-    if getattr(args, "model", "mlp") == "cnn":
-        x, xt = as_images(x), as_images(xt)
-    return (x, y), (xt, yt)
 
 
 def check_paths(args: argparse.Namespace) -> None:
@@ -195,10 +135,6 @@ def run(args: argparse.Namespace) -> int:
     check_paths(args)
     with blas_threads(args.threads):
         return train(args)
-
-
-def epochs_text(epochs: int) -> str:
-    return f"{epochs} epoch{'s' if epochs != 1 else ''}"
 
 
 def train(args: argparse.Namespace) -> int:
