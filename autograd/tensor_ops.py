@@ -200,8 +200,8 @@ def _linear(x: np.ndarray, w: np.ndarray, b: np.ndarray) -> np.ndarray:
     return out
 
 
-# x @ W + b as one node: a layer's forward and backward without the intermediate, so
-# about 4% of an MNIST epoch. Diagrams still show both rules (one per input).
+# x @ W + b as one node: a layer's forward and backward without the intermediate node
+# and array. Diagrams still show a rule per input.
 LINEAR = TensorOp("linear", _linear, (lambda g, out, x, w, b: _matmul_vjp_a(g, out, x, w),
                                       lambda g, out, x, w, b: _matmul_vjp_b(g, out, x, w),
                                       lambda g, out, x, w, b: g),
