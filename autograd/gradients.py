@@ -96,11 +96,12 @@ def grad(outputs: Node | Sequence[Node], inputs: Node | Sequence[Node],
         if g is None and not allow_unused:
             raise ValueError(f"grad: input {i} ({node!r}) is not used to compute the outputs, "
                              "so it has no gradient; pass allow_unused=True to get None for it")
-        results.append(None if g is None else _as_node(g, node, create_graph))
+        results.append(None if g is None else _as_node(g, node))
     return tuple(results)
 
 
-def _as_node(g: Any, like: Node, create_graph: bool) -> Node:
+def _as_node(g: Any, like: Node) -> Node:
+    """A first-order gradient (a number or array) as a constant leaf; nodes pass through."""
     if isinstance(g, (Value, Tensor)):
         return g
     if isinstance(like, Value):

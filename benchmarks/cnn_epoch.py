@@ -21,8 +21,8 @@ import numpy as np
 import nn
 from autograd import Tensor
 
-from _timing import interleaved_epochs, report
-from nn.threads import DEFAULT_THREADS, blas_threads
+from _timing import epoch_parser, loss_agreement, report, time_epochs
+from nn.threads import blas_threads
 
 BATCH, LR, MOMENTUM = 128, 0.05, 0.9
 Step = Callable[[np.ndarray, np.ndarray], float]
@@ -80,12 +80,8 @@ def torch_step(model: nn.CNN, threads: int) -> Step | None:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--repeats", type=int, default=3, help="epochs timed per implementation")
+    parser = epoch_parser(__doc__.splitlines()[0], repeats=3)
     parser.add_argument("--batches", type=int, help="time only the first N batches of the epoch")
-    parser.add_argument("--random", action="store_true", help="use random data, not MNIST")
-    parser.add_argument("--threads", type=int, default=DEFAULT_THREADS,
-                        help=f"BLAS threads for numpy and torch (default {DEFAULT_THREADS})")
     args = parser.parse_args()
     with blas_threads(args.threads, "--threads"):
         run(args)
@@ -98,23 +94,17 @@ def run(args: argparse.Namespace) -> None:
     model = nn.CNN(rng=0)
     candidates = {"pytorch (cpu)": torch_step(model, args.threads),
                   "tracegrad": tracegrad_step(model)}
-    steps = {name: step for name, step in candidates.items() if step is not None}
-    losses: dict[str, list[float]] = {name: [] for name in steps}
-    recorded = {name: (lambda xb, yb, step=step, out=losses[name]: out.append(step(xb, yb)))
-                for name, step in steps.items()}
     print(f"CNN epoch benchmark: {source}, {len(work)} batches of {BATCH}, "
           f"model {model.display()}, SGD lr {LR} momentum {MOMENTUM}, {args.repeats} epochs each")
     print(f"threads: {args.threads} for numpy's BLAS and for torch (--threads to change both); "
           "chunks of 20 batches, interleaved (see benchmarks/_timing.py)")
-    times = interleaved_epochs(recorded, work, args.repeats)
+    times, losses = time_epochs(candidates, work, args.repeats)
     if "pytorch (cpu)" not in times:
         print(f"tracegrad: median {statistics.median(times['tracegrad']):.2f} s per epoch "
               "(torch is not installed: no ratio)")
         return
     print(report(times, baseline="pytorch (cpu)"))
-    print("mean loss over the first epoch (same weights, same batches, so these should agree):")
-    for name, values in losses.items():
-        print(f"  {name}: {statistics.fmean(values[:len(work)]):.4f}")
+    print(loss_agreement(losses, len(work)))
     ratio = statistics.median(times["tracegrad"]) / statistics.median(times["pytorch (cpu)"])
     print(f"tracegrad / pytorch = {ratio:.2f}  (goal <= 2: {'met' if ratio <= 2 else 'NOT met'})")
 
