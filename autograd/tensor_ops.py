@@ -51,13 +51,6 @@ def log(x: Any) -> Any:
     return np.log(x) if isinstance(x, _ARRAY) else x.log()
 
 
-def softmax_of(x: Any, axis: int) -> Any:
-    if not isinstance(x, _ARRAY):
-        return x.softmax(axis)
-    e = np.exp(x - x.max(axis=axis, keepdims=True))
-    return e / e.sum(axis=axis, keepdims=True)
-
-
 def broadcast_to(x: Any, shape: tuple) -> Any:
     return np.broadcast_to(x, shape) if isinstance(x, _ARRAY) else x.broadcast_to(shape)
 

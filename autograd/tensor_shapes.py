@@ -73,7 +73,7 @@ def sum_to(g: np.ndarray | np.generic, shape: tuple) -> np.ndarray:
     """Sum a broadcast gradient back to ``shape`` (leading axes, then axes of size 1)."""
     lead = g.ndim - len(shape)
     if lead == 1 and shape and g.shape[1:] == shape:
-        return g.sum(axis=0)  # a bias broadcast over a batch: the hot case
+        return np.add.reduce(g, axis=0)  # a bias broadcast over a batch: the hot case
     # Every other path ends in np.asarray: a full reduction gives a numpy scalar, and
     # backward's in-place ``+=`` on an (immutable) scalar would drop the contribution.
     if lead < 0:

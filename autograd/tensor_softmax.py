@@ -11,7 +11,7 @@ from typing import Any
 
 import numpy as np
 
-from autograd.tensor_ops import TensorOp, data, exp, softmax_of
+from autograd.tensor_ops import TensorOp, data, exp
 
 
 def _softmax(x: np.ndarray, axis: int) -> np.ndarray:
@@ -24,6 +24,9 @@ def _log_softmax(x: np.ndarray, axis: int) -> np.ndarray:
     return shifted - np.log(np.exp(shifted).sum(axis=axis, keepdims=True))
 
 
+_UNSIGNED = {1: np.uint8, 2: np.uint16, 4: np.uint32, 8: np.uint64}
+
+
 def check_labels(shape: tuple, y: np.ndarray) -> None:
     """Integer labels ``y`` must be one per row of logits ``shape`` (N, C), each in [0, C)."""
     n, c = shape
@@ -34,26 +37,37 @@ def check_labels(shape: tuple, y: np.ndarray) -> None:
         raise ValueError(f"cross_entropy: logits of shape {shape} are empty; "
                          "the loss needs at least one sample and one class")
     # Viewed as unsigned, negative labels become huge: one max() checks both ends.
-    if y.view(f"u{y.itemsize}").max() >= c:
+    if np.maximum.reduce(y.view(_UNSIGNED[y.itemsize]), axis=None) >= c:
         i = int(np.argmax((y < 0) | (y >= c)))
         raise ValueError(f"cross_entropy: label {int(y[i])} at index {i} is out of range "
                          f"for {c} classes (valid labels are 0..{c - 1})")
 
 
-def _cross_entropy(logits: np.ndarray, labels: np.ndarray) -> np.ndarray:
-    """Mean over the batch of ``-log softmax(logits)[i, labels[i]]``; logits (N, C), labels (N,)."""
+def cross_entropy_forward(logits: np.ndarray, labels: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Mean over the batch of ``-log softmax(logits)[i, labels[i]]``, and the softmax itself.
+
+    logits (N, C), labels (N,). The softmax falls out of the log-sum-exp almost for free;
+    keeping it spares the backward pass from computing it again.
+    """
     n = logits.shape[0]
-    shifted = logits - logits.max(axis=1, keepdims=True)
+    # The ufuncs' reduce, not .max()/.sum(): those add a Python-level frame each.
+    shifted = logits - np.maximum.reduce(logits, axis=1, keepdims=True)
+    e = np.exp(shifted)
+    total = np.add.reduce(e, axis=1, keepdims=True)
     # log-sum-exp minus the picked logit, both relative to the row maximum.
-    losses = np.log(np.exp(shifted).sum(axis=1)) - shifted[np.arange(n), labels]
-    return np.asarray(np.add.reduce(losses) / n, dtype=logits.dtype)
+    losses = np.log(total[:, 0]) - shifted[np.arange(n), labels]
+    e /= total
+    return np.asarray(np.add.reduce(losses) / n, dtype=logits.dtype), e
 
 
-def _cross_entropy_vjp(g: Any, out: Any, logits: Any, labels: Any) -> Any:
+def _cross_entropy_vjp(g: Any, out: Any, logits: Any, labels: Any, probs: np.ndarray) -> Any:
     x, y = data(logits), data(labels)
     onehot = np.zeros(x.shape, x.dtype)
     onehot[np.arange(len(y)), y] = 1
-    return (softmax_of(logits, 1) - onehot) * (g / x.shape[0])
+    # ``probs`` is softmax(logits) from the forward pass: a constant, right for arrays;
+    # a graph of the derivative needs softmax as a node, to differentiate it again.
+    p = probs if isinstance(logits, np.ndarray) else logits.softmax(1)
+    return (p - onehot) * (g / x.shape[0])
 
 
 SOFTMAX = TensorOp("softmax", _softmax,
@@ -62,6 +76,7 @@ SOFTMAX = TensorOp("softmax", _softmax,
 LOG_SOFTMAX = TensorOp("log_softmax", _log_softmax,
                        (lambda g, out, x, axis: g - exp(out) * g.sum(axis=axis, keepdims=True),),
                        ("{g} − softmax({0})·Σ{g}",))
-# The labels (input 1) are integers: they get no gradient, so they have no rule.
-CROSS_ENTROPY = TensorOp("cross_entropy", _cross_entropy, (_cross_entropy_vjp,),
+# The labels (input 1) are integers: they get no gradient, so they have no rule. Its
+# parameter is the softmax the forward pass computed (see Tensor.cross_entropy).
+CROSS_ENTROPY = TensorOp("cross_entropy", cross_entropy_forward, (_cross_entropy_vjp,),
                          ("(softmax({0}) − onehot) / N · {g}", "none (labels)"))

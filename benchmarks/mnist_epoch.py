@@ -110,7 +110,7 @@ def tracegrad_nn_step() -> Step | None:
         import nn
     except ImportError:
         return None
-    model = nn.MLP(784, [100, 10], activation="relu")
+    model = nn.MLP(SIZES[0], list(SIZES[1:]), activation="relu")
     for p, w in zip(model.parameters(), init_weights()):
         p.data[...] = w
     opt = nn.optim.SGD(model.parameters(), lr=LR)

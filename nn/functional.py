@@ -141,6 +141,11 @@ def cross_entropy(logits: Tensor, target: Any, label_smoothing: float = 0.0,
     a label of shape () or probabilities (C,). ``label_smoothing`` ε mixes the target with
     the uniform distribution, ``(1-ε)·target + ε/C``, as PyTorch does.
     """
+    if (type(target) is np.ndarray and target.dtype.kind in "iu" and reduction == "mean"
+            and type(label_smoothing) in (float, int) and label_smoothing == 0
+            and isinstance(logits, Tensor) and logits.ndim == 2):
+        # The training loop's case, through the fused op, which checks logits and labels.
+        return logits.cross_entropy(target)
     where = "cross_entropy"
     logits = as_input(logits, where, "logits")
     y = _array(target, "target", where, like=logits)

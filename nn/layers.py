@@ -36,8 +36,10 @@ class Linear(Module):
         self.bias = Parameter(np.zeros(self.nout, dtype), label="bias") if bias else None
 
     def forward(self, x: Tensor) -> Tensor:
-        x = as_input(x, self.display())
-        if x.ndim == 0 or x.shape[-1] != self.nin:
+        if not isinstance(x, Tensor):  # (display() is only worth formatting for a message)
+            x = as_input(x, self.display())
+        shape = x.shape
+        if not shape or shape[-1] != self.nin:
             raise ValueError(f"{self.display()}: expected input with last dimension {self.nin}, "
                              f"got shape {x.shape}")
         if x.dtype != self.weight.dtype:

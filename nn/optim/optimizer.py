@@ -128,16 +128,22 @@ class Optimizer:
 
     def step(self) -> None:
         """Update every parameter whose gradient is set, in place."""
+        update = self._update
         for group, slots in zip(self.param_groups, self._slots):
             for slot in slots:
-                if isinstance(slot, ValueSlot):
+                if slot.packed:
                     self._step_values(group, slot)
-                elif slot.param.has_grad:
-                    data, grad = slot.arrays()
+                    continue
+                # A Tensor's own arrays, inline (the hot loop of training): assigning
+                # data back bumps its version, so a backward() through a graph made
+                # before this step refuses.
+                param = slot.param
+                if param.has_grad:
+                    data = param.data
                     state = slot.state or self._fresh_state(group, slot, data)
                     state["step"] += 1
-                    self._update(group, data, grad, state)
-                    slot.commit(data)
+                    update(group, data, param.grad, state)
+                    param.data = data
 
     def _fresh_state(self, group: dict[str, Any], slot: Slot, data: np.ndarray) -> dict[str, Any]:
         """``slot.state`` filled for a first step: the rule's arrays, and a step count of 0

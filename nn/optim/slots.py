@@ -26,11 +26,6 @@ class TensorSlot:
     def arrays(self) -> tuple[np.ndarray, np.ndarray]:
         return self.param.data, self.param.grad
 
-    def commit(self, data: np.ndarray) -> None:
-        """``data`` is the parameter's own array, already updated: assigning it back bumps
-        the tensor's version, so a backward() through a graph made before this step refuses."""
-        self.param.data = data
-
     @property
     def params(self) -> list:
         return [self.param]
