@@ -29,7 +29,7 @@ from autograd.tensor_shapes import sum_to as _sum_to_array
 
 class TensorOp(NamedTuple):
     name: str
-    forward: Callable[..., np.ndarray]
+    forward: Callable[..., Any]  # an array (cross-entropy's also returns its softmax)
     vjps: tuple[Callable[..., Any], ...]
     text: tuple[str, ...]
 

@@ -166,8 +166,8 @@ def cross_entropy(logits: Tensor, target: Any, label_smoothing: float = 0.0,
     if logits.ndim != 2:
         raise ValueError(f"{where}: logits must have shape (N, C), or (C,) for one sample, "
                          f"got shape {logits.shape}")
-    n, c = logits.shape
     if y.dtype.kind in "iu":
+        n = logits.shape[0]
         if label_smoothing == 0.0 and reduction == "mean":
             return logits.cross_entropy(y)  # the fused, fastest path; it checks the labels itself
         check_labels(logits.shape, y)
@@ -177,6 +177,13 @@ def cross_entropy(logits: Tensor, target: Any, label_smoothing: float = 0.0,
             uniform = -logp.mean(axis=1)
             nll = nll * (1.0 - label_smoothing) + uniform * label_smoothing
         return _reduce(nll, reduction, where)
+    return _soft_cross_entropy(logits, y, label_smoothing, reduction)
+
+
+def _soft_cross_entropy(logits: Tensor, y: np.ndarray, label_smoothing: float,
+                        reduction: str) -> Tensor:
+    """``cross_entropy`` against class probabilities ``y`` (N, C)."""
+    where = "cross_entropy"
     if y.dtype.kind != "f":
         raise TypeError(f"{where}: target must be integer labels or float probabilities, "
                         f"got dtype {y.dtype}")
@@ -187,7 +194,7 @@ def cross_entropy(logits: Tensor, target: Any, label_smoothing: float = 0.0,
         raise ValueError(f"{where}: probability targets must be finite and >= 0")
     logits, probs = _float_target(y, logits, "target", where)
     if label_smoothing:
-        probs = probs * (1.0 - label_smoothing) + label_smoothing / c
+        probs = probs * (1.0 - label_smoothing) + label_smoothing / logits.shape[1]
     losses = -(logits.log_softmax(axis=1) * probs).sum(axis=1)
     return _reduce(losses, reduction, where)
 

@@ -131,7 +131,7 @@ class Optimizer:
         update = self._update
         for group, slots in zip(self.param_groups, self._slots):
             for slot in slots:
-                if slot.packed:
+                if isinstance(slot, ValueSlot):
                     self._step_values(group, slot)
                     continue
                 # A Tensor's own arrays, inline (the hot loop of training): assigning
