@@ -36,6 +36,23 @@ def test_an_infinite_gradient_from_a_finite_forward_pass_names_its_op():
         loss.backward()
 
 
+def test_huge_but_finite_gradients_are_accepted():
+    # The leaf check sums squares, which overflow here (3e38² > float32's max): only an
+    # elementwise look may decide, and it finds every element finite.
+    x = Tensor(np.array([1.0, -1.0], np.float32), requires_grad=True)
+    (x * 3e38).sum().backward()  # the loss is 0
+    assert x.grad.tolist() == [np.float32(3e38)] * 2
+
+
+def test_a_nan_among_huge_gradients_is_refused():
+    x = Tensor(np.array([1.0, -1.0, 1e-39], np.float32), requires_grad=True, label="x")
+    scale = Tensor(np.array([3e38, 3e38, 0.0], np.float32))
+    with np.errstate(all="ignore"):
+        loss = (x * scale).sum() + (1 / x).tanh().sum()  # finite; x's grad is [3e38, 3e38, nan]
+        with pytest.raises(ValueError, match=r"gradient of 'x' .*inf or nan"):
+            loss.backward()
+
+
 def test_detect_anomaly_names_the_op_and_the_line_that_made_inf():
     x = Tensor(np.array([1e30, 1.0], np.float32), requires_grad=True)
     with detect_anomaly(), np.errstate(all="ignore"):
@@ -57,6 +74,25 @@ def test_changing_data_in_place_between_forward_and_backward_is_refused():
     loss = (w * w).sum()
     w.data -= 10.0
     with pytest.raises(RuntimeError, match=r"'w' was modified in place after the '\*' op saved it"):
+        loss.backward()
+
+
+def test_edits_before_the_forward_pass_or_to_other_tensors_are_allowed():
+    w = Tensor(np.array([1.0, 2.0]), requires_grad=True)
+    other = Tensor(np.array([5.0]), requires_grad=True)
+    w.data -= 1.0  # before the graph is made
+    loss = (w * w).sum()
+    other.data += 1.0  # not in this graph
+    loss.backward()
+    assert w.grad.tolist() == [0.0, 2.0] and w.version == 1
+
+
+def test_editing_an_intermediate_result_is_refused():
+    w = Tensor(np.array([1.0, 2.0]), requires_grad=True)
+    h = w * 3.0
+    loss = (h * h).sum()
+    h.data = h.data + 1.0
+    with pytest.raises(RuntimeError, match=r"modified in place after the '\*' op saved it"):
         loss.backward()
 
 
