@@ -193,10 +193,14 @@ def _linear(x: np.ndarray, w: np.ndarray, b: np.ndarray) -> np.ndarray:
     return out
 
 
+def _linear_vjp_weight(g: Any, out: Any, x: Any, w: Any, b: Any) -> Any:
+    return x.T @ g if x.ndim == 2 else _matmul_vjp_b(g, out, x, w)
+
+
 # x @ W + b as one node: a layer's forward and backward without the intermediate node
-# and array. Diagrams still show a rule per input.
-LINEAR = TensorOp("linear", _linear, (lambda g, out, x, w, b: _matmul_vjp_a(g, out, x, w),
-                                      lambda g, out, x, w, b: _matmul_vjp_b(g, out, x, w),
+# and array. Diagrams still show a rule per input. W is 2-D, so x's rule is g @ Wᵀ
+# whatever x's shape.
+LINEAR = TensorOp("linear", _linear, (lambda g, out, x, w, b: g @ w.T, _linear_vjp_weight,
                                       lambda g, out, x, w, b: g),
                   ("{g} · {1}ᵀ", "{0}ᵀ · {g}", "{g} summed over the batch"))
 

@@ -206,7 +206,7 @@ OPS = [
     _same("pow", lambda a, b: a ** b, BROADCAST_CASES, binary(), (POSITIVE, Domain(-2.0, 2.0))),
     _same("matmul", lambda a, b: a @ b, MATMUL_CASES, binary(MATMUL)),
     Op("linear", linear, lambda x, w, b: F.linear(x, w.T, b),
-       (Case(((4, 3), (3, 2), (2,))), Case(((2, 5, 3), (3, 1), (1,)))),
+       (Case(((4, 3), (3, 2), (2,))), Case(((2, 5, 3), (3, 1), (1,))), Case(((3,), (3, 2), (2,)))),
        st.builds(lambda n, i, o: Case(((n, i), (i, o), (o,))), *[st.integers(1, 3)] * 3)),
     # -- a tensor and a Python number --
     _same("add_scalar", lambda x: x + 2.0, MATRIX, unary()),
