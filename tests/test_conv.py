@@ -104,13 +104,19 @@ def _weighted(f, shape, seed=11):
     return lambda *xs: (f(*xs) * weights).sum()
 
 
+def _float64_inputs(case):
+    """Random float64 input and weight for a conv case, both requiring grad, and the output shape."""
+    x_shape, w_shape, stride, padding = case
+    x = Tensor(_random(x_shape, np.float64, 1), requires_grad=True)
+    w = Tensor(_random(w_shape, np.float64, 2), requires_grad=True)
+    return x, w, conv2d(x, w, stride, padding).shape
+
+
 @settings(max_examples=15)
 @given(case=conv_cases())
 def test_conv2d_and_its_gradient_ops_pass_gradcheck(case):
     x_shape, w_shape, stride, padding = case
-    x = Tensor(_random(x_shape, np.float64, 1), requires_grad=True)
-    w = Tensor(_random(w_shape, np.float64, 2), requires_grad=True)
-    y_shape = conv2d(x, w, stride, padding).shape
+    x, w, y_shape = _float64_inputs(case)
     g = Tensor(_random(y_shape, np.float64, 3), requires_grad=True)
     gradcheck(_weighted(lambda x, w: conv2d(x, w, stride, padding), y_shape), [x, w])
     gradcheck(_weighted(lambda g, w: conv2d_input_grad(g, w, x_shape, stride, padding), x_shape),
@@ -268,9 +274,7 @@ def test_other_bad_arguments():
 @given(case=conv_cases())
 def test_second_derivatives_pass_gradgradcheck(case):
     x_shape, w_shape, stride, padding = case
-    x = Tensor(_random(x_shape, np.float64, 1), requires_grad=True)
-    w = Tensor(_random(w_shape, np.float64, 2), requires_grad=True)
-    y_shape = conv2d(x, w, stride, padding).shape
+    x, w, y_shape = _float64_inputs(case)
     mix = Tensor(_random(y_shape, np.float64, 3))
     # Squared, so the second derivative involves every op of the family, not just zeros.
     gradgradcheck(lambda x, w: ((conv2d(x, w, stride, padding) * mix) ** 2).sum(), [x, w])
